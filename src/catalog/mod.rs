@@ -1,0 +1,309 @@
+//! The catalog: SDKs, categories and capabilities as data, with the lookups the
+//! extractors need and the prefilter automaton built once from its literals.
+
+mod load;
+pub mod model;
+mod prefilter;
+
+use std::collections::{BTreeSet, HashMap};
+
+pub use load::{CatalogError, EMBEDDED_FILES};
+pub use model::*;
+pub use prefilter::Prefilter;
+
+/// The loaded, validated catalog with its lookup indexes.
+#[derive(Debug)]
+pub struct Catalog {
+    pub version: String,
+    pub categories: Vec<CategoryDef>,
+    pub sdks: Vec<SdkDef>,
+    pub capabilities: Vec<CapabilityDef>,
+    sdk_index: HashMap<String, usize>,
+    /// Lower-cased identifier → SDK index, per exact-match ecosystem.
+    exact: HashMap<(IdKind, String), usize>,
+    /// Package prefixes sorted longest first, for boundary-respecting prefix matches.
+    packages: Vec<(String, usize)>,
+    prefilter: Prefilter,
+}
+
+/// The identifier kinds used in `examples` (`kind:value`) and in lookups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdKind {
+    Maven,
+    Package,
+    Pod,
+    Module,
+    Spm,
+    Carthage,
+    Npm,
+    Pub,
+    Crate,
+    Script,
+    Global,
+}
+
+impl IdKind {
+    pub fn parse(s: &str) -> Option<IdKind> {
+        Some(match s {
+            "maven" => IdKind::Maven,
+            "package" => IdKind::Package,
+            "pod" => IdKind::Pod,
+            "module" => IdKind::Module,
+            "spm" => IdKind::Spm,
+            "carthage" => IdKind::Carthage,
+            "npm" => IdKind::Npm,
+            "pub" => IdKind::Pub,
+            "crate" => IdKind::Crate,
+            "script" => IdKind::Script,
+            "global" => IdKind::Global,
+            _ => return None,
+        })
+    }
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary.
+    pub fn embedded() -> Result<Catalog, CatalogError> {
+        load::load_embedded()
+    }
+
+    /// A catalog read from every `*.yaml` file of `dir` (recursively, in path order).
+    pub fn from_dir(dir: &std::path::Path) -> Result<Catalog, CatalogError> {
+        load::load_dir(dir)
+    }
+
+    pub(crate) fn build(
+        version: String,
+        categories: Vec<CategoryDef>,
+        sdks: Vec<SdkDef>,
+        capabilities: Vec<CapabilityDef>,
+    ) -> Catalog {
+        let mut sdk_index = HashMap::new();
+        let mut exact = HashMap::new();
+        let mut packages = Vec::new();
+        for (i, sdk) in sdks.iter().enumerate() {
+            sdk_index.insert(sdk.id.clone(), i);
+            let ids = &sdk.identifiers;
+            let mut add = |kind: IdKind, values: &[String]| {
+                for v in values {
+                    exact.entry((kind, normalize(kind, v))).or_insert(i);
+                }
+            };
+            add(IdKind::Maven, &ids.maven);
+            add(IdKind::Pod, &ids.cocoapods);
+            add(IdKind::Module, &ids.ios_modules);
+            add(IdKind::Spm, &ids.spm);
+            add(IdKind::Carthage, &ids.carthage);
+            add(IdKind::Npm, &ids.npm);
+            add(IdKind::Pub, &ids.pub_dev);
+            add(IdKind::Crate, &ids.crates);
+            add(IdKind::Global, &ids.web_globals);
+            add(IdKind::Script, &ids.web_script_hosts);
+            for p in &ids.android_packages {
+                packages.push((p.trim_end_matches('.').to_string(), i));
+            }
+        }
+        packages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let prefilter = Prefilter::build(&sdks, &capabilities);
+        Catalog {
+            version,
+            categories,
+            sdks,
+            capabilities,
+            sdk_index,
+            exact,
+            packages,
+            prefilter,
+        }
+    }
+
+    pub fn sdk(&self, id: &str) -> Option<&SdkDef> {
+        self.sdk_index.get(id).map(|&i| &self.sdks[i])
+    }
+
+    pub fn capability(&self, id: &str) -> Option<&CapabilityDef> {
+        self.capabilities.iter().find(|c| c.id == id)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&CategoryDef> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// Resolve one identifier of the given kind to an SDK.
+    pub fn lookup(&self, kind: IdKind, value: &str) -> Option<&SdkDef> {
+        match kind {
+            IdKind::Package => self.sdk_for_package(value),
+            IdKind::Maven => self.sdk_for_maven(value),
+            IdKind::Pod => self.sdk_for_pod(value),
+            IdKind::Script => self.sdk_for_script_url(value),
+            IdKind::Npm => self
+                .exact_lookup(kind, value)
+                .or_else(|| self.npm_scope_lookup(value)),
+            _ => self.exact_lookup(kind, value),
+        }
+    }
+
+    /// `kind:value` as written in catalog examples.
+    pub fn lookup_example(&self, example: &str) -> Option<&SdkDef> {
+        let (kind, value) = example.split_once(':')?;
+        self.lookup(IdKind::parse(kind)?, value)
+    }
+
+    fn exact_lookup(&self, kind: IdKind, value: &str) -> Option<&SdkDef> {
+        self.exact
+            .get(&(kind, normalize(kind, value)))
+            .map(|&i| &self.sdks[i])
+    }
+
+    fn npm_scope_lookup(&self, name: &str) -> Option<&SdkDef> {
+        let (scope, _) = name.split_once('/')?;
+        self.exact_lookup(IdKind::Npm, &format!("{scope}/*"))
+    }
+
+    /// A Java/Kotlin qualified name (package, class or member) → SDK, matching catalog
+    /// prefixes on `.` boundaries: `com.appsflyer` matches `com.appsflyer.AppsFlyerLib`
+    /// but not `com.appsflyerx`.
+    pub fn sdk_for_package(&self, qualified: &str) -> Option<&SdkDef> {
+        let q = qualified.trim_end_matches(".*");
+        self.packages.iter().find_map(|(prefix, i)| {
+            let hit = q == prefix
+                || (q.starts_with(prefix.as_str()) && q.as_bytes().get(prefix.len()) == Some(&b'.'));
+            hit.then(|| &self.sdks[*i])
+        })
+    }
+
+    /// `group:artifact` (a version suffix is ignored) → SDK; `group:*` entries match a group.
+    pub fn sdk_for_maven(&self, coordinate: &str) -> Option<&SdkDef> {
+        let mut parts = coordinate.split(':');
+        let group = parts.next()?.trim();
+        let artifact = parts.next().unwrap_or("").trim();
+        self.exact_lookup(IdKind::Maven, &format!("{group}:{artifact}"))
+            .or_else(|| self.exact_lookup(IdKind::Maven, &format!("{group}:*")))
+    }
+
+    /// A pod name, possibly with a subspec (`Firebase/Analytics`): the full name first,
+    /// then the root pod.
+    pub fn sdk_for_pod(&self, pod: &str) -> Option<&SdkDef> {
+        self.exact_lookup(IdKind::Pod, pod).or_else(|| {
+            let root = pod.split('/').next()?;
+            (root != pod)
+                .then(|| self.exact_lookup(IdKind::Pod, root))
+                .flatten()
+        })
+    }
+
+    /// A script URL (`https://connect.facebook.net/en_US/fbevents.js`, `//host/path`)
+    /// → SDK, by host and optional path prefix; subdomains of a listed host match.
+    pub fn sdk_for_script_url(&self, url: &str) -> Option<&SdkDef> {
+        let rest = url.trim();
+        let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+        let rest = rest.trim_start_matches("//").to_ascii_lowercase();
+        let (host, path) = rest.split_once('/').unwrap_or((&rest, ""));
+        let host = host.split(':').next().unwrap_or(host);
+        let full = format!("{host}/{path}");
+        self.sdks.iter().find(|sdk| {
+            sdk.identifiers.web_script_hosts.iter().any(|entry| {
+                let entry = entry.to_ascii_lowercase();
+                let (e_host, e_path) = entry.split_once('/').unwrap_or((&entry, ""));
+                let host_ok = host == e_host || host.ends_with(&format!(".{e_host}"));
+                host_ok && (e_path.is_empty() || full[host.len() + 1..].starts_with(e_path))
+            })
+        })
+    }
+
+    /// Capability and level granted by an Android permission name.
+    pub fn permission(&self, name: &str) -> Option<(&CapabilityDef, &PermissionDef)> {
+        self.capabilities.iter().find_map(|c| {
+            c.android_permissions
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| (c, p))
+        })
+    }
+
+    /// Capability named by an Info.plist usage key.
+    pub fn plist_key(&self, key: &str) -> Option<(&CapabilityDef, &PlistKeyDef)> {
+        self.capabilities
+            .iter()
+            .find_map(|c| c.plist_keys.iter().find(|k| k.key == key).map(|k| (c, k)))
+    }
+
+    /// Capability named by a privacy-manifest data type.
+    pub fn data_type(&self, data_type: &str) -> Option<(&CapabilityDef, &DataTypeDef)> {
+        self.capabilities.iter().find_map(|c| {
+            c.privacy_data_types
+                .iter()
+                .find(|d| d.data_type == data_type)
+                .map(|d| (c, d))
+        })
+    }
+
+    /// Capability implied by a `UIBackgroundModes` value.
+    pub fn background_mode(&self, mode: &str) -> Option<&CapabilityDef> {
+        self.capabilities
+            .iter()
+            .find(|c| c.background_modes.iter().any(|m| m == mode))
+    }
+
+    /// Capability implied by an `android:foregroundServiceType` value.
+    pub fn foreground_service_type(&self, ty: &str) -> Option<&CapabilityDef> {
+        self.capabilities
+            .iter()
+            .find(|c| c.android_foreground_service_types.iter().any(|m| m == ty))
+    }
+
+    /// Capability read through a package (npm, pub.dev or crates.io name).
+    pub fn capability_package(&self, kind: IdKind, name: &str) -> Option<&CapabilityDef> {
+        self.capabilities.iter().find(|c| {
+            let list = match kind {
+                IdKind::Npm => &c.packages.npm,
+                IdKind::Pub => &c.packages.pub_dev,
+                IdKind::Crate => &c.packages.crates,
+                _ => return false,
+            };
+            list.iter().any(|p| p == name)
+        })
+    }
+
+    /// The categories' ids, for validation and suggestions.
+    pub fn category_ids(&self) -> BTreeSet<&str> {
+        self.categories.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    /// Whether an SDK counts as advertising/analytics (not crash reporting etc.).
+    pub fn is_tracking(&self, sdk: &SdkDef) -> bool {
+        self.category(&sdk.category).is_none_or(|c| c.tracking)
+    }
+}
+
+fn normalize(kind: IdKind, value: &str) -> String {
+    let v = value.trim();
+    match kind {
+        IdKind::Spm | IdKind::Carthage => {
+            let v = v.split_once("://").map_or(v, |(_, r)| r);
+            let v = v.trim_start_matches("www.");
+            let v = v.trim_end_matches('/').trim_end_matches(".git");
+            v.to_ascii_lowercase()
+        }
+        // Module and crate names are case-sensitive in their ecosystems, but crates treat
+        // `-` and `_` alike.
+        IdKind::Crate => v.replace('-', "_"),
+        IdKind::Npm | IdKind::Pub | IdKind::Maven | IdKind::Script => v.to_ascii_lowercase(),
+        _ => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_loads() {
+        let catalog = Catalog::embedded().expect("embedded catalog is valid");
+        assert!(!catalog.sdks.is_empty());
+    }
+}

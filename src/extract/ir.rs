@@ -1,0 +1,114 @@
+//! A small, language-neutral picture of a source file: its imports and, per function,
+//! the calls and assignments in source order. Each language module lowers its
+//! tree-sitter (or `syn`) tree to this; matching against the catalog and data flow are
+//! then shared (`super::analyze`).
+//!
+//! Lowering rules every language follows:
+//! - comments and string literal contents never produce a `Read`, `Call` or `Import`;
+//! - a property assignment `a.b.c = v` is a `Call` with receiver `a.b`, method `c` and
+//!   one argument `v` (setters and toggles look the same as calls);
+//! - a property read that names a catalog API (`fused.lastLocation`) may be lowered as a
+//!   call with no arguments; plain member reads are `Read::Var` with `members`;
+//! - a closure/lambda passed to a call is lowered inline, into the same function's ops,
+//!   right after the call, starting with `Op::Assign { targets: <its parameters>,
+//!   value: Read::Call(<that call>) }` so callback parameters carry the call's value;
+//! - a delegate or callback *method* that receives a capability value (Swift
+//!   `locationManager(_:didUpdateLocations:)`) is lowered as a synthetic `Call` with the
+//!   delegate selector piece as `method` and the protocol's type as `receiver`, followed
+//!   by an `Assign` of that call to the parameter;
+//! - reads that only feed a comparison (`x != null`, `a.count > 0`) are dropped: the
+//!   result is a boolean, not the data.
+
+use crate::model::Location;
+
+/// Index of a call inside its [`FunctionIr::ops`] numbering (unique per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub u32);
+
+#[derive(Debug, Clone, Default)]
+pub struct SourceIr {
+    pub imports: Vec<Import>,
+    /// Every function, method, and a synthetic `<top>` function for top-level code.
+    pub functions: Vec<FunctionIr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// As written, normalised per language:
+    /// Kotlin/Java `com.foo.Bar` or `com.foo.*`; Swift/ObjC module `CoreLocation`;
+    /// JS module specifier `@segment/analytics-react-native`; Dart `package:geolocator/geolocator.dart`;
+    /// Rust path `posthog_rs::Client`.
+    pub path: String,
+    /// Local names the import binds (`import x as y`, JS default/named bindings).
+    pub bindings: Vec<String>,
+    /// A fully qualified reference in code rather than an import statement.
+    pub qualified_reference: bool,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionIr {
+    pub name: String,
+    pub params: Vec<String>,
+    pub ops: Vec<Op>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Call(CallIr),
+    Assign(AssignIr),
+    /// `return v` (or the value of an expression-bodied function).
+    Return(ValueIr),
+}
+
+#[derive(Debug, Clone)]
+pub struct CallIr {
+    pub id: CallId,
+    /// Source text of the receiver expression with whitespace removed
+    /// (`navigator.geolocation`, `AppsFlyerLib.getInstance()`); `None` for a bare call.
+    pub receiver: Option<String>,
+    /// What the receiver expression reads (a tainted receiver taints the result).
+    pub receiver_value: ValueIr,
+    /// Called method, function or property name (the last segment only).
+    pub method: String,
+    pub args: Vec<ValueIr>,
+    /// The call's argument list as written (whitespace collapsed), for hints like
+    /// `MediaRecorder.AudioSource.MIC`, `audio: true` or a `true` toggle.
+    pub args_text: String,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignIr {
+    /// Variables (or `obj.prop` paths) written; destructuring gives several.
+    pub targets: Vec<String>,
+    pub value: ValueIr,
+    pub at: Location,
+}
+
+/// What an expression reads. An expression made only of literals has no reads.
+#[derive(Debug, Clone, Default)]
+pub struct ValueIr {
+    pub reads: Vec<Read>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// A variable and the member path read from it: `loc.latitude` is
+    /// `Var { name: "loc", members: ["latitude"] }`.
+    Var { name: String, members: Vec<String> },
+    /// The result of a call in the same function.
+    Call(CallId),
+}
+
+impl SourceIr {
+    pub fn calls(&self) -> impl Iterator<Item = (&FunctionIr, &CallIr)> {
+        self.functions.iter().flat_map(|f| {
+            f.ops.iter().filter_map(move |op| match op {
+                Op::Call(c) => Some((f, c)),
+                _ => None,
+            })
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! Extraction: one pure function per file kind, `bytes → FileFacts`.
+//!
+//! Manifests and build files are always parsed. Source files pass the catalog
+//! prefilter first, then are lowered to [`ir::SourceIr`] by their language module and
+//! matched against the catalog by [`analyze`].
+
+pub mod analyze;
+pub mod ir;
+pub mod treesitter;
+
+pub mod android_manifest;
+pub mod gradle;
+pub mod java;
+pub mod kotlin;
+pub mod version_catalog;
+
+pub mod cocoapods;
+pub mod objc;
+pub mod plist;
+pub mod swift;
+pub mod swiftpm;
+pub mod xcode;
+
+pub mod expo;
+pub mod html;
+pub mod javascript;
+pub mod package_json;
+
+pub mod cargo;
+pub mod dart;
+pub mod pubspec;
+pub mod rust;
+pub mod tauri;
+
+use crate::catalog::{Catalog, Language};
+use crate::model::{FileFacts, Location};
+use crate::walk::FileKind;
+
+/// One file handed to an extractor.
+pub struct FileInput<'a> {
+    /// Relative to the scan root, `/`-separated: the path every location uses.
+    pub path: &'a str,
+    /// The raw bytes (binary plists need them).
+    pub bytes: &'a [u8],
+    /// The text, decoded from UTF-8 (BOM stripped) or UTF-16; lossy for stray bytes.
+    pub text: &'a str,
+    pub catalog: &'a Catalog,
+}
+
+impl FileInput<'_> {
+    /// Location of byte `offset` of `text`.
+    pub fn at(&self, offset: usize) -> Location {
+        Location::at_offset(self.path, self.text, offset)
+    }
+    /// Location of a 1-based line and column.
+    pub fn loc(&self, line: u32, column: u32) -> Location {
+        Location::new(self.path, line, column)
+    }
+}
+
+/// The language whose lowering handles a source file kind.
+pub fn language_of(kind: FileKind) -> Option<Language> {
+    Some(match kind {
+        FileKind::Kotlin => Language::Kotlin,
+        FileKind::Java => Language::Java,
+        FileKind::Swift => Language::Swift,
+        FileKind::ObjectiveC => Language::Objc,
+        FileKind::JavaScript | FileKind::TypeScript => Language::Javascript,
+        FileKind::Dart => Language::Dart,
+        FileKind::Rust => Language::Rust,
+        _ => return None,
+    })
+}
+
+/// Extract the facts of one file. Never panics on bad input: parse failures become
+/// `FileFacts::problems` (PL900).
+pub fn extract(kind: FileKind, input: &FileInput) -> FileFacts {
+    match kind {
+        FileKind::AndroidManifest => android_manifest::extract(input),
+        FileKind::GradleBuild => gradle::extract_build(input),
+        FileKind::GradleSettings => gradle::extract_settings(input),
+        FileKind::VersionCatalog => version_catalog::extract(input),
+        FileKind::InfoPlist => plist::extract_info_plist(input),
+        FileKind::PrivacyManifest => plist::extract_privacy_manifest(input),
+        FileKind::XcodeProject => xcode::extract_pbxproj(input),
+        FileKind::Xcconfig => xcode::extract_xcconfig(input),
+        FileKind::XcodeGen => xcode::extract_xcodegen(input),
+        FileKind::Podfile => cocoapods::extract_podfile(input),
+        FileKind::PodfileLock => cocoapods::extract_lock(input),
+        FileKind::PackageSwift => swiftpm::extract_package_swift(input),
+        FileKind::PackageResolved => swiftpm::extract_package_resolved(input),
+        FileKind::Cartfile => swiftpm::extract_cartfile(input),
+        FileKind::PackageJson => package_json::extract(input),
+        FileKind::ExpoConfig => expo::extract(input),
+        FileKind::Html => html::extract(input),
+        FileKind::Pubspec => pubspec::extract(input),
+        FileKind::PubspecLock => pubspec::extract_lock(input),
+        FileKind::CargoToml => cargo::extract(input),
+        FileKind::TauriConfig => tauri::extract_config(input),
+        FileKind::TauriCapability => tauri::extract_capability(input),
+        FileKind::Kotlin
+        | FileKind::Java
+        | FileKind::Swift
+        | FileKind::ObjectiveC
+        | FileKind::JavaScript
+        | FileKind::TypeScript
+        | FileKind::Dart
+        | FileKind::Rust => extract_source(kind, input),
+    }
+}
+
+fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
+    if !input.catalog.prefilter().is_relevant(input.bytes) {
+        return FileFacts::default();
+    }
+    let lowered = match kind {
+        FileKind::Kotlin => kotlin::lower(input),
+        FileKind::Java => java::lower(input),
+        FileKind::Swift => swift::lower(input),
+        FileKind::ObjectiveC => objc::lower(input),
+        FileKind::JavaScript => javascript::lower(input, false),
+        FileKind::TypeScript => javascript::lower(input, true),
+        FileKind::Dart => dart::lower(input),
+        FileKind::Rust => rust::lower(input),
+        _ => return FileFacts::default(),
+    };
+    let Some(language) = language_of(kind) else {
+        return FileFacts::default();
+    };
+    match lowered {
+        Ok(ir) => analyze::analyze(input, language, &ir),
+        Err(reason) => {
+            let mut facts = FileFacts::default();
+            facts.problem(input.loc(1, 1), reason);
+            facts
+        }
+    }
+}

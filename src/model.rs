@@ -1,0 +1,277 @@
+//! The facts privlint finds, shared by every stage of the pipeline.
+//!
+//! Extractors produce [`FileFacts`]; the linker turns them into app units and ties;
+//! rules turn those into findings (see `crate::finding`).
+
+use serde::Serialize;
+
+/// A place in a scanned file. Paths are relative to the scan root, with `/`;
+/// line and column are 1-based (column counts characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Location {
+    pub fn new(path: impl Into<String>, line: u32, column: u32) -> Self {
+        Self {
+            path: path.into(),
+            line,
+            column,
+        }
+    }
+
+    /// The location of byte `offset` in `text`.
+    pub fn at_offset(path: &str, text: &str, offset: usize) -> Self {
+        let (line, column) = line_column(text, offset);
+        Self::new(path, line, column)
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The ecosystem a piece of evidence comes from; an app unit lists the platforms it spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    Android,
+    Ios,
+    ReactNative,
+    Flutter,
+    Web,
+    Rust,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Android => "android",
+            Platform::Ios => "ios",
+            Platform::ReactNative => "react-native",
+            Platform::Flutter => "flutter",
+            Platform::Web => "web",
+            Platform::Rust => "rust",
+        }
+    }
+}
+
+/// How an SDK was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Presence {
+    /// Declared as a dependency in a build or package manifest.
+    Dependency,
+    /// Imported (or referenced by a qualified name) in source.
+    Import,
+    /// Loaded by a `<script src>` or a known inline snippet.
+    Script,
+}
+
+/// Location precision and background flags attached to a capability fact.
+/// `precise: None` means the fact says nothing about precision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Level {
+    pub precise: Option<bool>,
+    pub background: bool,
+}
+
+impl Level {
+    pub const NONE: Level = Level {
+        precise: None,
+        background: false,
+    };
+    pub fn precise() -> Self {
+        Level {
+            precise: Some(true),
+            background: false,
+        }
+    }
+    pub fn coarse() -> Self {
+        Level {
+            precise: Some(false),
+            background: false,
+        }
+    }
+    pub fn background() -> Self {
+        Level {
+            precise: None,
+            background: true,
+        }
+    }
+}
+
+/// One step of a data-flow chain: where the value went and what happened there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Step {
+    pub at: Location,
+    pub message: String,
+}
+
+/// One located fact found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Evidence {
+    pub at: Location,
+    pub kind: EvidenceKind,
+    /// Short human text: the coordinate, key, API or import that was matched.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// The SDK ships with the app or is imported.
+    SdkPresence { sdk: String, via: Presence },
+    /// A permission, usage key, config entry or manifest data type grants (or, with
+    /// `removed`, explicitly strips) a capability.
+    CapabilityDeclared {
+        capability: String,
+        level: Level,
+        /// `tools:node="remove"`, `blockedPermissions`: the app strips it.
+        removed: bool,
+    },
+    /// A platform API that reads the capability is called.
+    CapabilityUse { capability: String, level: Level },
+    /// An SDK API that takes or switches on a capability is called (the call is the sink).
+    SdkApiCall { sdk: String, capability: String },
+    /// A value read from a capability API reaches an argument of an SDK call.
+    /// `at` is the sink; `chain` runs from the source to the sink.
+    Flow {
+        sdk: String,
+        capability: String,
+        chain: Vec<Step>,
+    },
+    /// The privacy manifest (PrivacyInfo.xcprivacy) declares a collected data type.
+    PrivacyManifestDataType { data_type: String },
+    /// The privacy manifest sets `NSPrivacyTracking`.
+    PrivacyManifestTracking { tracking: bool },
+    /// A usage description (Info.plist key or build setting) is present.
+    PurposeString { key: String },
+}
+
+impl EvidenceKind {
+    pub fn sdk(&self) -> Option<&str> {
+        match self {
+            EvidenceKind::SdkPresence { sdk, .. }
+            | EvidenceKind::SdkApiCall { sdk, .. }
+            | EvidenceKind::Flow { sdk, .. } => Some(sdk),
+            _ => None,
+        }
+    }
+    pub fn capability(&self) -> Option<&str> {
+        match self {
+            EvidenceKind::CapabilityDeclared { capability, .. }
+            | EvidenceKind::CapabilityUse { capability, .. }
+            | EvidenceKind::SdkApiCall { capability, .. }
+            | EvidenceKind::Flow { capability, .. } => Some(capability),
+            _ => None,
+        }
+    }
+}
+
+/// Facts about the project layout, used to build app units.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Marker {
+    /// A Gradle module applying `com.android.application`.
+    AndroidApplication,
+    /// A Gradle module applying `com.android.library` (or any other Gradle module).
+    GradleModule,
+    /// `project(":path")` dependency of the Gradle module this file belongs to.
+    GradleProjectDependency { project: String },
+    /// `include(":a:b")` in settings.gradle; `dir` is the module directory relative to
+    /// the scan root when settings gives one (`projectDir = file(...)`).
+    GradleInclude { project: String, dir: Option<String> },
+    /// An Xcode project, XcodeGen spec or Podfile: the directory is an iOS app.
+    IosApp,
+    /// A package.json; `react_native` when it depends on react-native or expo.
+    PackageJson {
+        name: Option<String>,
+        react_native: bool,
+        expo: bool,
+    },
+    /// A pubspec.yaml of a Flutter app (not a plugin or a pure Dart package).
+    FlutterApp,
+    /// A Cargo.toml (a `tauri` dependency makes it a Tauri app).
+    CargoPackage { tauri: bool },
+    /// tauri.conf.json: the Tauri app's root is the parent of its `src-tauri` folder.
+    TauriConfig,
+    /// An HTML page: its folder is a web root unless it lies inside another unit.
+    WebPage,
+}
+
+/// A located project marker.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct MarkerAt {
+    pub at: Location,
+    pub marker: Marker,
+}
+
+/// `privlint: allow(RULE) -- reason` written in a comment of a scanned file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct InlineAllow {
+    pub at: Location,
+    /// Rule names or codes as written.
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    /// The line the comment covers: its own line when it trails code, else the next
+    /// line holding code.
+    pub covers_line: u32,
+}
+
+/// Why a file could not be analysed (PL900).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FileProblem {
+    pub at: Location,
+    pub reason: String,
+}
+
+/// Everything one extractor found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileFacts {
+    pub evidence: Vec<Evidence>,
+    pub markers: Vec<MarkerAt>,
+    pub allows: Vec<InlineAllow>,
+    pub problems: Vec<FileProblem>,
+}
+
+impl FileFacts {
+    pub fn push(&mut self, at: Location, kind: EvidenceKind, detail: impl Into<String>) {
+        self.evidence.push(Evidence {
+            at,
+            kind,
+            detail: detail.into(),
+        });
+    }
+    pub fn marker(&mut self, at: Location, marker: Marker) {
+        self.markers.push(MarkerAt { at, marker });
+    }
+    pub fn problem(&mut self, at: Location, reason: impl Into<String>) {
+        self.problems.push(FileProblem {
+            at,
+            reason: reason.into(),
+        });
+    }
+    pub fn extend(&mut self, other: FileFacts) {
+        self.evidence.extend(other.evidence);
+        self.markers.extend(other.markers);
+        self.allows.extend(other.allows);
+        self.problems.extend(other.problems);
+    }
+}

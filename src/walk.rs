@@ -1,0 +1,307 @@
+//! Discovery: which files to look at, and what kind each one is (by name only).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// What a file is, decided from its name and extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    AndroidManifest,
+    /// `build.gradle` or `build.gradle.kts`.
+    GradleBuild,
+    /// `settings.gradle` or `settings.gradle.kts`.
+    GradleSettings,
+    /// `*.versions.toml` (Gradle version catalog).
+    VersionCatalog,
+    Kotlin,
+    Java,
+    /// `Info.plist`, `*-Info.plist`, `*.plist` holding app settings (XML or binary).
+    InfoPlist,
+    /// `PrivacyInfo.xcprivacy`.
+    PrivacyManifest,
+    /// `project.pbxproj`.
+    XcodeProject,
+    Xcconfig,
+    Podfile,
+    PodfileLock,
+    PackageSwift,
+    PackageResolved,
+    /// XcodeGen `project.yml`.
+    XcodeGen,
+    /// `Cartfile`, `Cartfile.resolved`.
+    Cartfile,
+    Swift,
+    ObjectiveC,
+    PackageJson,
+    /// `app.json`, `app.config.json`, `app.config.js`, `app.config.ts`.
+    ExpoConfig,
+    JavaScript,
+    TypeScript,
+    Html,
+    Pubspec,
+    PubspecLock,
+    Dart,
+    CargoToml,
+    Rust,
+    /// `tauri.conf.json` (and `tauri.*.conf.json`).
+    TauriConfig,
+    /// `capabilities/*.json` under a `src-tauri` folder.
+    TauriCapability,
+}
+
+impl FileKind {
+    /// Source files go through the prefilter; manifests are always parsed.
+    pub fn is_source(self) -> bool {
+        matches!(
+            self,
+            FileKind::Kotlin
+                | FileKind::Java
+                | FileKind::Swift
+                | FileKind::ObjectiveC
+                | FileKind::JavaScript
+                | FileKind::TypeScript
+                | FileKind::Dart
+                | FileKind::Rust
+        )
+    }
+
+    pub fn classify(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let kind = match name {
+            "AndroidManifest.xml" => FileKind::AndroidManifest,
+            "build.gradle" | "build.gradle.kts" => FileKind::GradleBuild,
+            "settings.gradle" | "settings.gradle.kts" => FileKind::GradleSettings,
+            "Info.plist" => FileKind::InfoPlist,
+            "PrivacyInfo.xcprivacy" => FileKind::PrivacyManifest,
+            "project.pbxproj" => FileKind::XcodeProject,
+            "Podfile" => FileKind::Podfile,
+            "Podfile.lock" => FileKind::PodfileLock,
+            "Package.swift" => FileKind::PackageSwift,
+            "Package.resolved" => FileKind::PackageResolved,
+            "project.yml" | "project.yaml" => FileKind::XcodeGen,
+            "Cartfile" | "Cartfile.resolved" | "Cartfile.private" => FileKind::Cartfile,
+            "package.json" => FileKind::PackageJson,
+            "app.json" | "app.config.json" | "app.config.js" | "app.config.ts" => {
+                FileKind::ExpoConfig
+            }
+            "pubspec.yaml" => FileKind::Pubspec,
+            "pubspec.lock" => FileKind::PubspecLock,
+            "Cargo.toml" => FileKind::CargoToml,
+            "tauri.conf.json" | "tauri.conf.json5" => FileKind::TauriConfig,
+            _ => return Self::classify_by_extension(path, name),
+        };
+        Some(kind)
+    }
+
+    fn classify_by_extension(path: &Path, name: &str) -> Option<FileKind> {
+        if name.ends_with("-Info.plist") {
+            return Some(FileKind::InfoPlist);
+        }
+        if name.ends_with(".versions.toml") {
+            return Some(FileKind::VersionCatalog);
+        }
+        if name.starts_with("tauri.") && name.ends_with(".conf.json") {
+            return Some(FileKind::TauriConfig);
+        }
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "kt" | "kts" => FileKind::Kotlin,
+            "java" => FileKind::Java,
+            "swift" => FileKind::Swift,
+            "m" | "mm" | "h" => FileKind::ObjectiveC,
+            "js" | "jsx" | "mjs" | "cjs" => FileKind::JavaScript,
+            "ts" | "tsx" | "mts" | "cts" => FileKind::TypeScript,
+            "html" | "htm" => FileKind::Html,
+            "dart" => FileKind::Dart,
+            "rs" => FileKind::Rust,
+            "xcconfig" => FileKind::Xcconfig,
+            "json" if is_tauri_capability(path) => FileKind::TauriCapability,
+            _ => return None,
+        })
+    }
+}
+
+fn is_tauri_capability(path: &Path) -> bool {
+    let mut parents = path.ancestors().skip(1);
+    parents
+        .next()
+        .is_some_and(|p| p.file_name().is_some_and(|n| n == "capabilities"))
+        && parents
+            .next()
+            .is_some_and(|p| p.file_name().is_some_and(|n| n == "src-tauri"))
+}
+
+/// A file the walk found, with its path relative to the scan root (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub relative: String,
+    pub absolute: PathBuf,
+    pub kind: FileKind,
+}
+
+/// Something the walk could not enter or that it skipped, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkProblem {
+    pub relative: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct WalkResult {
+    pub files: Vec<Candidate>,
+    pub problems: Vec<WalkProblem>,
+    /// Files skipped on purpose (bundles, minified code, vendored folders), with reason.
+    pub skipped: Vec<WalkProblem>,
+}
+
+/// Folders that hold build outputs or vendored third-party code, never the app's own.
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "Pods",
+    "Carthage",
+    ".build",
+    "build",
+    "DerivedData",
+    ".gradle",
+    ".dart_tool",
+    ".pub-cache",
+    "target",
+    ".git",
+    ".hg",
+    ".svn",
+    ".idea",
+    ".next",
+    ".expo",
+    ".svelte-kit",
+    "dist",
+    "bower_components",
+];
+
+/// Walk `root` in parallel: .gitignore aware, never following symbolic links (so never
+/// leaving the root), skipping build outputs and vendored folders (counted, with reason).
+pub fn walk(root: &Path, threads: usize) -> WalkResult {
+    let result = Mutex::new(WalkResult::default());
+    let root_owned = root.to_path_buf();
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .parents(false)
+        .threads(threads);
+    builder.filter_entry(|entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
+    });
+    builder.build_parallel().run(|| {
+        let result = &result;
+        let root = &root_owned;
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if !is_file {
+                        return WalkState::Continue;
+                    }
+                    let path = entry.path();
+                    let relative = relative_path(root, path);
+                    match relative {
+                        Ok(relative) => {
+                            if let Some(kind) = FileKind::classify(path) {
+                                let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
+                                r.files.push(Candidate {
+                                    relative,
+                                    absolute: path.to_path_buf(),
+                                    kind,
+                                });
+                            }
+                        }
+                        Err(relative) => {
+                            if FileKind::classify(path).is_some() {
+                                let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
+                                r.problems.push(WalkProblem {
+                                    relative,
+                                    reason: "the file name is not valid UTF-8".into(),
+                                });
+                            }
+                        }
+                    }
+                }
+                Err(err) => {
+                    let relative = error_path(&err)
+                        .map(|p| relative_path(root, &p).unwrap_or_else(|lossy| lossy))
+                        .unwrap_or_else(|| ".".into());
+                    let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
+                    r.problems.push(WalkProblem {
+                        relative,
+                        reason: describe_walk_error(&err),
+                    });
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut result = result.into_inner().unwrap_or_else(|e| e.into_inner());
+    result.files.sort();
+    result.problems.sort();
+    result.problems.dedup();
+    result
+}
+
+fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+}
+
+/// `/`-separated path of `path` relative to `root`; `Err` holds a lossy rendering when
+/// the path is not valid UTF-8.
+pub fn relative_path(root: &Path, path: &Path) -> Result<String, String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts = Vec::new();
+    let mut lossy = false;
+    for c in rel.components() {
+        match c.as_os_str().to_str() {
+            Some(s) => parts.push(s.to_string()),
+            None => {
+                lossy = true;
+                parts.push(c.as_os_str().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let joined = if parts.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ".".into())
+    } else {
+        parts.join("/")
+    };
+    if lossy { Err(joined) } else { Ok(joined) }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn describe_walk_error(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}", ancestor.display())
+        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
+        ignore::Error::Io(e) => format!("cannot read: {e}"),
+        other => other.to_string(),
+    }
+}
