@@ -6,7 +6,30 @@
 
 pub mod catalog;
 pub mod extract;
+pub mod app;
+pub mod cli;
 pub mod finding;
+pub mod init;
 pub mod model;
 pub mod policy;
+pub mod link;
+pub mod rules;
 pub mod walk;
+pub mod report;
+pub mod scan;
+pub mod suppress;
+
+/// A glob set over scan-relative paths; invalid patterns are skipped (the policy loader
+/// has already reported them).
+pub(crate) fn scan_globs(patterns: &[String]) -> Option<globset::GlobSet> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(glob) = globset::Glob::new(p) {
+            builder.add(glob);
+        }
+    }
+    builder.build().ok()
+}

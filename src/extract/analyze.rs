@@ -1,10 +1,471 @@
 //! Matching a lowered source file against the catalog, and intra-procedural data flow.
+//!
+//! Shared by every language: the language modules only lower their trees to
+//! [`SourceIr`]. Here imports become SDK presence, calls become capability uses, SDK
+//! tie-API calls and sinks, and a small taint pass follows values from capability
+//! APIs to SDK calls within one function (plus one hop into a helper in the same file).
+//! The precision rules are documented in docs/data-flow.md.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::FileInput;
-use super::ir::SourceIr;
-use crate::catalog::Language;
-use crate::model::FileFacts;
+use super::ir::{CallId, CallIr, FunctionIr, Op, Read, SourceIr, ValueIr};
+use crate::catalog::{ApiDef, Catalog, IdKind, Language, SdkDef};
+use crate::model::{EvidenceKind, FileFacts, Level, Location, Presence, Step};
 
-pub fn analyze(_input: &FileInput, _language: Language, _ir: &SourceIr) -> FileFacts {
-    FileFacts::default()
+/// Members and methods whose result says something *about* the data but is not the
+/// data: a count, an emptiness check, a hash.
+const SANITIZERS: &[&str] = &[
+    "count",
+    "size",
+    "length",
+    "isEmpty",
+    "isNotEmpty",
+    "is_empty",
+    "len",
+    "hashCode",
+    "hashValue",
+    "isNull",
+    "isNullOrEmpty",
+    "indices",
+    "startIndex",
+    "endIndex",
+];
+
+/// Calls that store an argument into their receiver (`bundle.putDouble("lat", x)`).
+const STORING_PREFIXES: &[&str] = &["put", "set", "add", "append", "insert", "push", "update"];
+
+pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let catalog = input.catalog;
+    let mut file_sdks: BTreeSet<&str> = BTreeSet::new();
+    let mut imported_names: HashSet<String> = HashSet::new();
+    for import in &ir.imports {
+        let path = import.path.trim();
+        let last = path
+            .trim_end_matches(".*")
+            .rsplit(['.', '/', ':'])
+            .next()
+            .unwrap_or(path);
+        imported_names.insert(last.to_ascii_lowercase());
+        imported_names.extend(import.bindings.iter().map(|b| b.to_ascii_lowercase()));
+        if let Some(sdk) = sdk_for_import(catalog, language, path) {
+            file_sdks.insert(&sdk.id);
+            facts.push(
+                import.at.clone(),
+                EvidenceKind::SdkPresence {
+                    sdk: sdk.id.clone(),
+                    via: Presence::Import,
+                },
+                path,
+            );
+        }
+    }
+    let context = Context {
+        catalog,
+        language,
+        file_sdks,
+        imported_names,
+        helpers: ir
+            .functions
+            .iter()
+            .filter(|f| f.name != "<top>")
+            .map(|f| (f.name.as_str(), f))
+            .collect(),
+    };
+    // Presence through web globals (`fbq(...)`, `ttq.track(...)`) in script code.
+    if language == Language::Javascript {
+        for (_, call) in ir.calls() {
+            if let Some(sdk) = context.global_sdk(call) {
+                facts.push(
+                    call.at.clone(),
+                    EvidenceKind::SdkPresence {
+                        sdk: sdk.id.clone(),
+                        via: Presence::Script,
+                    },
+                    format!("{}()", call.method),
+                );
+            }
+        }
+    }
+    for function in &ir.functions {
+        let mut flow = FlowState::default();
+        context.run(function, &mut flow, &mut facts, 0);
+    }
+    facts.evidence.sort();
+    facts.evidence.dedup();
+    facts
+}
+
+fn sdk_for_import<'c>(catalog: &'c Catalog, language: Language, path: &str) -> Option<&'c SdkDef> {
+    match language {
+        Language::Kotlin | Language::Java => catalog.sdk_for_package(path),
+        Language::Swift | Language::Objc => {
+            let module = path.split(['/', '.']).next().unwrap_or(path);
+            catalog.lookup(IdKind::Module, module)
+        }
+        Language::Javascript => {
+            if path.starts_with('.') || path.starts_with('/') {
+                return None;
+            }
+            let mut parts = path.split('/');
+            let first = parts.next()?;
+            let name = if first.starts_with('@') {
+                format!("{first}/{}", parts.next()?)
+            } else {
+                first.to_string()
+            };
+            catalog.lookup(IdKind::Npm, &name)
+        }
+        Language::Dart => {
+            let rest = path.strip_prefix("package:")?;
+            catalog.lookup(IdKind::Pub, rest.split('/').next()?)
+        }
+        Language::Rust => {
+            let krate = path.split("::").next()?;
+            catalog.lookup(IdKind::Crate, krate)
+        }
+    }
+}
+
+struct Context<'a> {
+    catalog: &'a Catalog,
+    language: Language,
+    file_sdks: BTreeSet<&'a str>,
+    imported_names: HashSet<String>,
+    helpers: HashMap<&'a str, &'a FunctionIr>,
+}
+
+/// A value known to carry capability data, with how it got here.
+#[derive(Clone, Debug)]
+struct Taint {
+    capability: String,
+    chain: Vec<Step>,
+}
+
+#[derive(Default)]
+struct FlowState {
+    vars: HashMap<String, Taint>,
+    calls: HashMap<CallId, Taint>,
+    returned: Option<Taint>,
+}
+
+impl FlowState {
+    fn value(&self, value: &ValueIr) -> Option<Taint> {
+        value.reads.iter().find_map(|read| match read {
+            Read::Var { name, members } => {
+                if members.iter().any(|m| SANITIZERS.contains(&m.as_str())) {
+                    return None;
+                }
+                self.vars.get(name.as_str()).or_else(|| {
+                    // `this.loc` / `self.loc` stored earlier as a member path.
+                    members.first().and_then(|m| self.vars.get(&format!("{name}.{m}")))
+                })
+                .cloned()
+            }
+            Read::Call(id) => self.calls.get(id).cloned(),
+        })
+    }
+}
+
+/// How deep helper calls are followed: one hop into a function of the same file.
+const MAX_HELPER_DEPTH: u8 = 1;
+
+impl<'a> Context<'a> {
+    fn run(&self, function: &FunctionIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
+        for op in &function.ops {
+            match op {
+                Op::Call(call) => self.call(call, state, facts, depth),
+                Op::Assign(assign) => {
+                    let taint = state.value(&assign.value);
+                    for target in &assign.targets {
+                        match &taint {
+                            Some(t) => {
+                                let mut t = t.clone();
+                                t.chain.push(Step {
+                                    at: assign.at.clone(),
+                                    message: format!("assigned to `{target}`"),
+                                });
+                                state.vars.insert(target.clone(), t);
+                            }
+                            None => {
+                                state.vars.remove(target);
+                            }
+                        }
+                    }
+                }
+                Op::Return(value) => {
+                    if state.returned.is_none() {
+                        state.returned = state.value(value);
+                    }
+                }
+            }
+        }
+    }
+
+    fn call(&self, call: &CallIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
+        let sanitizing = SANITIZERS.contains(&call.method.as_str());
+        let mut result: Option<Taint> = None;
+
+        // A capability API: the call reads the capability and its value is a source.
+        if let Some((capability, api)) = self.capability_api(call) {
+            let level = Level {
+                precise: api.precise,
+                background: api.background,
+            };
+            if depth == 0 {
+                facts.push(
+                    call.at.clone(),
+                    EvidenceKind::CapabilityUse {
+                        capability: capability.to_string(),
+                        level,
+                    },
+                    display_call(call),
+                );
+            }
+            result = Some(Taint {
+                capability: capability.to_string(),
+                chain: vec![Step {
+                    at: call.at.clone(),
+                    message: format!("`{}` reads the {capability}", display_call(call)),
+                }],
+            });
+        }
+
+        let tainted_arg = call.args.iter().find_map(|a| state.value(a));
+        let tainted_receiver = if sanitizing {
+            None
+        } else {
+            state.value(&call.receiver_value)
+        };
+
+        // SDK sinks and tie APIs: a tainted argument is a flow (reported once, as flow).
+        let tie = self.tie_api(call);
+        let sink = tie.map(|(sdk, _)| sdk).or_else(|| self.sink(call));
+        let mut reported_flow = false;
+        if let (Some(sdk), Some(taint)) = (sink, &tainted_arg) {
+            let mut chain = taint.chain.clone();
+            chain.push(Step {
+                at: call.at.clone(),
+                message: format!("passed to `{}` of {}", display_call(call), sdk.name),
+            });
+            facts.push(
+                call.at.clone(),
+                EvidenceKind::Flow {
+                    sdk: sdk.id.clone(),
+                    capability: taint.capability.clone(),
+                    chain,
+                },
+                display_call(call),
+            );
+            reported_flow = true;
+        }
+        if let Some((sdk, capability)) = tie
+            && !reported_flow
+            && depth == 0
+        {
+            facts.push(
+                call.at.clone(),
+                EvidenceKind::SdkApiCall {
+                    sdk: sdk.id.clone(),
+                    capability: capability.to_string(),
+                },
+                display_call(call),
+            );
+        }
+
+        // One hop into a helper defined in the same file.
+        if depth < MAX_HELPER_DEPTH
+            && let Some(helper) = self.helper(call)
+        {
+            let mut inner = FlowState::default();
+            for (param, arg) in helper.params.iter().zip(&call.args) {
+                if let Some(mut t) = state.value(arg) {
+                    t.chain.push(Step {
+                        at: call.at.clone(),
+                        message: format!("passed to `{}` as `{param}`", helper.name),
+                    });
+                    inner.vars.insert(param.clone(), t);
+                }
+            }
+            self.run(helper, &mut inner, facts, depth + 1);
+            if let Some(mut t) = inner.returned {
+                t.chain.push(Step {
+                    at: call.at.clone(),
+                    message: format!("returned by `{}`", helper.name),
+                });
+                result = result.or(Some(t));
+            }
+        }
+
+        if !sanitizing {
+            result = result.or(tainted_receiver).or_else(|| {
+                // Formatting, rounding and collection builders keep the data.
+                if sink.is_none() { tainted_arg.clone() } else { None }
+            });
+        }
+        if let Some(t) = &result {
+            state.calls.insert(call.id, t.clone());
+        }
+
+        // `bundle.putDouble("lat", x)` / `event.location = x` taints the receiver.
+        let stores = STORING_PREFIXES.iter().any(|p| call.method.starts_with(p));
+        if sink.is_none()
+            && stores
+            && let (Some(t), Some(receiver)) = (&tainted_arg, &call.receiver)
+            && is_simple_path(receiver)
+        {
+            let mut t = t.clone();
+            t.chain.push(Step {
+                at: call.at.clone(),
+                message: format!("stored into `{receiver}`"),
+            });
+            let root = receiver.split('.').next().unwrap_or(receiver).to_string();
+            state.vars.insert(root, t.clone());
+            if receiver.contains('.') {
+                state.vars.insert(receiver.clone(), t);
+            }
+        }
+    }
+
+    fn capability_api(&self, call: &CallIr) -> Option<(&'a str, &'a ApiDef)> {
+        self.catalog.capabilities.iter().find_map(|cap| {
+            cap.apis
+                .iter()
+                .find(|api| self.api_matches(api, call))
+                .map(|api| (cap.id.as_str(), api))
+        })
+    }
+
+    fn api_matches(&self, api: &ApiDef, call: &CallIr) -> bool {
+        if !api.languages.contains(&self.language) || !api.methods.iter().any(|m| *m == call.method)
+        {
+            return false;
+        }
+        let receiver_ok = api.distinctive
+            || match &api.receiver {
+                None => true,
+                Some(r) => self.receiver_mentions(call, r),
+            };
+        receiver_ok && hints_match(&api.argument_hints, &call.args_text)
+    }
+
+    /// Whether the call's receiver names `hint` (case-insensitively, by its full text or
+    /// its last segment), or the file imports a type of that name.
+    fn receiver_mentions(&self, call: &CallIr, hint: &str) -> bool {
+        let last = hint.rsplit('.').next().unwrap_or(hint).to_ascii_lowercase();
+        let receiver = call.receiver.as_deref().unwrap_or("").to_ascii_lowercase();
+        receiver.contains(&hint.to_ascii_lowercase())
+            || receiver.contains(&last)
+            || (!receiver.is_empty() && self.imported_names.contains(&last))
+    }
+
+    fn sdk_known(&self, sdk: &SdkDef) -> bool {
+        self.file_sdks.contains(sdk.id.as_str())
+    }
+
+    fn tie_api(&self, call: &CallIr) -> Option<(&'a SdkDef, &'a str)> {
+        self.catalog.sdks.iter().find_map(|sdk| {
+            sdk.tie_apis
+                .iter()
+                .find(|t| {
+                    t.languages.contains(&self.language)
+                        && t.method == call.method
+                        && match &t.receiver {
+                            Some(r) => self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r),
+                            None => self.sdk_known(sdk),
+                        }
+                        && (!t.when_true || compact_lower(&call.args_text).contains("true"))
+                })
+                .map(|t| (sdk, t.capability.as_str()))
+        })
+    }
+
+    /// The receiver text itself names `hint` (imports alone are not enough, since the
+    /// SDK is not known to be imported here).
+    fn receiver_mentions_strictly(&self, call: &CallIr, hint: &str) -> bool {
+        let receiver = call.receiver.as_deref().unwrap_or("").to_ascii_lowercase();
+        !receiver.is_empty() && receiver.contains(&hint.to_ascii_lowercase())
+    }
+
+    fn sink(&self, call: &CallIr) -> Option<&'a SdkDef> {
+        self.catalog.sdks.iter().find(|sdk| {
+            sdk.sinks.iter().any(|s| {
+                s.languages.contains(&self.language)
+                    && s.methods.iter().any(|m| *m == call.method)
+                    && (match &s.receiver {
+                        Some(r) => {
+                            self.receiver_mentions_strictly(call, r)
+                                || (self.sdk_known(sdk) && call.receiver.is_some())
+                        }
+                        None => self.sdk_known(sdk),
+                    } || self.global_of(sdk, call))
+            })
+        })
+    }
+
+    /// The call is on (or is) one of the SDK's web globals: `fbq(...)`, `ttq.track(...)`.
+    fn global_of(&self, sdk: &SdkDef, call: &CallIr) -> bool {
+        if self.language != Language::Javascript {
+            return false;
+        }
+        let globals = &sdk.identifiers.web_globals;
+        match call.receiver.as_deref() {
+            None => globals.iter().any(|g| *g == call.method),
+            Some(r) => {
+                let root = r.trim_start_matches("window.");
+                let root = root.split(['.', '(', '?']).next().unwrap_or(root);
+                globals.iter().any(|g| g == root)
+            }
+        }
+    }
+
+    fn global_sdk(&self, call: &CallIr) -> Option<&'a SdkDef> {
+        self.catalog.sdks.iter().find(|sdk| self.global_of(sdk, call))
+    }
+
+    fn helper(&self, call: &CallIr) -> Option<&'a FunctionIr> {
+        let local = matches!(
+            call.receiver.as_deref(),
+            None | Some("this") | Some("self") | Some("Self")
+        );
+        if !local {
+            return None;
+        }
+        self.helpers.get(call.method.as_str()).copied()
+    }
+}
+
+fn hints_match(hints: &[String], args_text: &str) -> bool {
+    if hints.is_empty() {
+        return true;
+    }
+    let args = compact_lower(args_text);
+    hints.iter().any(|h| args.contains(&compact_lower(h)))
+}
+
+fn compact_lower(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_simple_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+}
+
+fn display_call(call: &CallIr) -> String {
+    match &call.receiver {
+        Some(r) if r.len() <= 60 => format!("{r}.{}", call.method),
+        Some(_) => format!("….{}", call.method),
+        None => call.method.clone(),
+    }
+}
+
+/// Where a tie's chain starts, for reports.
+pub fn chain_source(chain: &[Step]) -> Option<&Location> {
+    chain.first().map(|s| &s.at)
 }

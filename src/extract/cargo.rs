@@ -1,8 +1,321 @@
-//! (being written)
+//! Rust manifests: `Cargo.toml`.
+//!
+//! Every dependency table whose crates are compiled into the product is read:
+//! `[dependencies]`, `[target.'cfg(..)'.dependencies]` and `[workspace.dependencies]`
+//! (the versions members inherit). `[dev-dependencies]` only build tests and
+//! `[build-dependencies]` only run on the build machine, so neither ships anything.
+//! A renamed dependency (`ph = { package = "posthog-rs" }`) is looked up by its real
+//! package name. Crates that merely grant a capability (`tauri-plugin-geolocation`)
+//! are not evidence on their own: the capability comes from the Tauri capability files
+//! and the code that calls it.
+
+use toml::{Table, Value};
 
 use super::FileInput;
-use crate::model::FileFacts;
+use crate::catalog::IdKind;
+use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
-pub fn extract(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+pub fn extract(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let root: Table = match input.text.parse() {
+        Ok(table) => table,
+        Err(error) => {
+            let error: toml::de::Error = error;
+            let at = error
+                .span()
+                .map_or_else(|| input.loc(1, 1), |span| input.at(span.start));
+            facts.problem(at, format!("invalid TOML: {}", error.message()));
+            return facts;
+        }
+    };
+    let headers = TomlKeys::new(input.text);
+    let mut tauri = false;
+    for (table_path, deps) in shipping_tables(&root) {
+        for (key, spec) in deps {
+            let package = spec
+                .get("package")
+                .and_then(Value::as_str)
+                .unwrap_or(key.as_str());
+            if package == "tauri" {
+                tauri = true;
+            }
+            let Some(sdk) = input.catalog.lookup(IdKind::Crate, package) else {
+                continue;
+            };
+            let at = headers
+                .locate(&table_path, key)
+                .map_or_else(|| input.loc(1, 1), |offset| input.at(offset));
+            let renamed = if package == key {
+                String::new()
+            } else {
+                format!(" (as {key})")
+            };
+            facts.push(
+                at,
+                EvidenceKind::SdkPresence {
+                    sdk: sdk.id.clone(),
+                    via: Presence::Dependency,
+                },
+                format!("{package} {}{renamed}", describe_spec(spec)),
+            );
+        }
+    }
+    facts.marker(Location::new(input.path, 1, 1), Marker::CargoPackage { tauri });
+    facts
+}
+
+/// The dependency tables that ship, each with its path of table names.
+fn shipping_tables(root: &Table) -> Vec<(Vec<String>, &Table)> {
+    let mut tables = Vec::new();
+    if let Some(Value::Table(deps)) = root.get("dependencies") {
+        tables.push((vec!["dependencies".to_string()], deps));
+    }
+    if let Some(Value::Table(targets)) = root.get("target") {
+        for (cfg, target) in targets {
+            if let Some(Value::Table(deps)) = target.get("dependencies") {
+                let path = vec!["target".to_string(), cfg.clone(), "dependencies".to_string()];
+                tables.push((path, deps));
+            }
+        }
+    }
+    if let Some(Value::Table(deps)) = root
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+    {
+        tables.push((vec!["workspace".to_string(), "dependencies".to_string()], deps));
+    }
+    tables
+}
+
+/// The version (or git / path source) of a dependency spec, for the evidence detail.
+fn describe_spec(spec: &Value) -> String {
+    match spec {
+        Value::String(version) => version.clone(),
+        Value::Table(table) => {
+            let field = |name: &str| table.get(name).and_then(Value::as_str);
+            if let Some(git) = field("git") {
+                format!("git {git}")
+            } else if let Some(path) = field("path") {
+                format!("path {path}")
+            } else if table.get("workspace").and_then(Value::as_bool) == Some(true) {
+                "workspace".to_string()
+            } else {
+                field("version").unwrap_or("*").to_string()
+            }
+        }
+        _ => "*".to_string(),
+    }
+}
+
+/// Where keys are written in a TOML text: every `[table]` header and `key =` line, with
+/// the table path each key belongs to. Enough to place a dependency on its line whether
+/// it is written `name = ...` under `[dependencies]`, as a `[dependencies.name]` table,
+/// or as a dotted key.
+struct TomlKeys {
+    /// (full key path, byte offset of the key).
+    keys: Vec<(Vec<String>, usize)>,
+}
+
+impl TomlKeys {
+    fn new(text: &str) -> TomlKeys {
+        let mut keys = Vec::new();
+        let mut table: Vec<String> = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let trimmed = line.trim_start();
+            let key_offset = start + (line.len() - trimmed.len());
+            if let Some(header) = trimmed.strip_prefix('[') {
+                let header = header.strip_prefix('[').unwrap_or(header);
+                let Some(end) = closing_bracket(header) else {
+                    continue;
+                };
+                table = split_key(&header[..end]);
+                keys.push((table.clone(), key_offset));
+            } else if let Some(eq) = unquoted_find(trimmed, '=') {
+                let mut path = table.clone();
+                path.extend(split_key(&trimmed[..eq]));
+                keys.push((path, key_offset));
+            }
+        }
+        TomlKeys { keys }
+    }
+
+    /// Byte offset of dependency `name` of the table at `table_path`.
+    fn locate(&self, table_path: &[String], name: &str) -> Option<usize> {
+        let wanted = |path: &[String]| {
+            path.len() == table_path.len() + 1
+                && path[..table_path.len()] == *table_path
+                && path[table_path.len()] == name
+        };
+        self.keys
+            .iter()
+            .find(|(path, _)| wanted(path))
+            .map(|(_, offset)| *offset)
+    }
+}
+
+/// Index of the `]` closing a header, skipping quoted segments.
+fn closing_bracket(header: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in header.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, ']') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Index of the first `needle` outside quotes.
+fn unquoted_find(text: &str, needle: char) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '#') => return None,
+            (None, _) if c == needle => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `target.'cfg(unix)'.dependencies` → `["target", "cfg(unix)", "dependencies"]`.
+fn split_key(key: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut quote = None;
+    for c in key.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '.') => segments.push(std::mem::take(&mut current).trim().to_string()),
+            (Some(_), _) => current.push(c),
+            (None, _) => current.push(c),
+        }
+    }
+    segments.push(current.trim().to_string());
+    segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pubspec::test_catalog;
+
+    fn run(text: &str) -> FileFacts {
+        let catalog = test_catalog();
+        let input = FileInput {
+            path: "src-tauri/Cargo.toml",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        extract(&input)
+    }
+
+    fn sdk_positions(facts: &FileFacts) -> Vec<(String, u32, u32)> {
+        facts
+            .evidence
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EvidenceKind::SdkPresence {
+                    sdk,
+                    via: Presence::Dependency,
+                } => Some((sdk.clone(), e.at.line, e.at.column)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn tauri_marker(facts: &FileFacts) -> Option<bool> {
+        facts.markers.iter().find_map(|m| match m.marker {
+            Marker::CargoPackage { tauri } => Some(tauri),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn plain_dependency_is_located_on_its_key() {
+        let facts = run(
+            "[package]\nname = \"app\"\n\n[dependencies]\nserde = \"1\"\nposthog-rs = \"0.3\"\n",
+        );
+        assert_eq!(sdk_positions(&facts), vec![("posthog".to_string(), 6, 1)]);
+        assert_eq!(facts.evidence[0].detail, "posthog-rs 0.3");
+        assert_eq!(tauri_marker(&facts), Some(false));
+    }
+
+    #[test]
+    fn renamed_target_and_table_forms() {
+        let text = r#"[package]
+name = "app"
+
+[dependencies]
+tauri = { version = "2", features = [] }
+ph = { package = "posthog-rs", version = "0.3" }
+
+[target.'cfg(target_os = "android")'.dependencies]
+  posthog_rs = "0.3"
+
+[workspace.dependencies.posthog-rs]
+version = "0.3"
+"#;
+        let facts = run(text);
+        assert_eq!(
+            sdk_positions(&facts),
+            vec![
+                ("posthog".to_string(), 6, 1),
+                ("posthog".to_string(), 9, 3),
+                ("posthog".to_string(), 11, 1),
+            ]
+        );
+        assert_eq!(facts.evidence[0].detail, "posthog-rs 0.3 (as ph)");
+        assert_eq!(tauri_marker(&facts), Some(true));
+    }
+
+    #[test]
+    fn dev_and_build_dependencies_ship_nothing() {
+        let text = "[package]\nname = \"app\"\n[dev-dependencies]\nposthog-rs = \"0.3\"\n[build-dependencies]\nposthog-rs = \"0.3\"\ntauri = \"2\"\n[target.'cfg(unix)'.dev-dependencies]\nposthog-rs = \"0.3\"\n";
+        let facts = run(text);
+        assert!(facts.evidence.is_empty(), "{:?}", facts.evidence);
+        assert_eq!(tauri_marker(&facts), Some(false));
+    }
+
+    #[test]
+    fn capability_crates_are_not_evidence() {
+        let facts = run("[dependencies]\ntauri-plugin-geolocation = \"2\"\n");
+        assert!(facts.evidence.is_empty());
+    }
+
+    #[test]
+    fn renamed_tauri_counts_as_tauri() {
+        let facts = run("[dependencies]\nt = { package = \"tauri\", version = \"2\" }\n");
+        assert_eq!(tauri_marker(&facts), Some(true));
+    }
+
+    #[test]
+    fn malformed_toml_is_a_located_problem() {
+        let facts = run("[package]\nname = \"app\"\n[dependencies\nx = 1\n");
+        assert_eq!(facts.problems.len(), 1);
+        assert_eq!(facts.problems[0].at.line, 3);
+        assert!(facts.problems[0].reason.starts_with("invalid TOML"));
+        assert!(facts.markers.is_empty());
+    }
+
+    #[test]
+    fn key_splitting_respects_quotes() {
+        assert_eq!(
+            split_key("target.'cfg(target_os = \"ios\")'.dependencies"),
+            vec!["target", "cfg(target_os = \"ios\")", "dependencies"]
+        );
+        assert_eq!(split_key(" \"a.b\" . c "), vec!["a.b", "c"]);
+        assert_eq!(unquoted_find("a = \"=\"", '='), Some(2));
+        assert_eq!(unquoted_find("# a = b", '='), None);
+        assert_eq!(closing_bracket("a.'x]'.b]"), Some(8));
+    }
 }

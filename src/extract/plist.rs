@@ -1,12 +1,528 @@
-//! (being written)
+//! Info.plist (XML or binary) and PrivacyInfo.xcprivacy.
+//!
+//! The `plist` crate parses both encodings. Positions come from the XML text: each
+//! evidence is placed on its `<key>NAME</key>` (or `<string>VALUE</string>`) occurrence,
+//! searched in document order; a binary plist has no lines, so its facts sit at 1:1.
+
+use std::io::Cursor;
+
+use plist::{Dictionary, Value};
 
 use super::FileInput;
-use crate::model::FileFacts;
+use crate::catalog::Catalog;
+use crate::model::{EvidenceKind, FileFacts, Level, Location};
 
-pub fn extract_info_plist(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+/// Usage descriptions, background modes and the reduced-accuracy flag of an Info.plist.
+pub fn extract_info_plist(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let Some((root, mut finder)) = parse_dict(input, &mut facts) else {
+        return facts;
+    };
+    usage_keys(input, &root, &mut finder, &mut facts);
+    facts
 }
 
-pub fn extract_privacy_manifest(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+/// The usage keys of a plist dictionary (Info.plist, or XcodeGen `info: properties:`),
+/// shared with `xcode.rs` through [`usage_key_evidence`].
+fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: &mut FileFacts) {
+    for (key, value) in root {
+        if key == "UIBackgroundModes" {
+            let at = finder.key(key);
+            let modes = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            for mode in modes.iter().filter_map(Value::as_string) {
+                let mode_at = finder.string_after(at.as_ref(), mode);
+                background_mode_evidence(input.catalog, mode, mode_at.unwrap_or(input.loc(1, 1)), facts);
+            }
+        } else if key == "NSLocationDefaultAccuracyReduced" {
+            if value.as_boolean() == Some(true) {
+                let at = finder.key(key).unwrap_or(input.loc(1, 1));
+                facts.push(
+                    at,
+                    EvidenceKind::CapabilityDeclared {
+                        capability: "location".into(),
+                        level: Level::coarse(),
+                        removed: false,
+                    },
+                    "NSLocationDefaultAccuracyReduced = true",
+                );
+            }
+        } else if is_usage_key(key) || input.catalog.plist_key(key).is_some() {
+            let at = finder.key(key).unwrap_or(input.loc(1, 1));
+            usage_key_evidence(input.catalog, key, at, facts);
+        }
+    }
+}
+
+/// Whether a key names a usage description (`NS…UsageDescription`, with the location
+/// temporary-usage dictionary).
+pub(crate) fn is_usage_key(key: &str) -> bool {
+    key.starts_with("NS") && (key.ends_with("UsageDescription") || key.ends_with("UsageDescriptionDictionary"))
+}
+
+/// A usage description: always a purpose string, and a declared capability when the
+/// catalog knows the key.
+pub(crate) fn usage_key_evidence(catalog: &Catalog, key: &str, at: Location, facts: &mut FileFacts) {
+    facts.push(at.clone(), EvidenceKind::PurposeString { key: key.to_string() }, key);
+    if let Some((capability, def)) = catalog.plist_key(key) {
+        facts.push(
+            at,
+            EvidenceKind::CapabilityDeclared {
+                capability: capability.id.clone(),
+                level: Level {
+                    precise: None,
+                    background: def.background,
+                },
+                removed: false,
+            },
+            key,
+        );
+    }
+}
+
+/// A `UIBackgroundModes` value the catalog ties to a capability.
+pub(crate) fn background_mode_evidence(catalog: &Catalog, mode: &str, at: Location, facts: &mut FileFacts) {
+    if let Some(capability) = catalog.background_mode(mode) {
+        facts.push(
+            at,
+            EvidenceKind::CapabilityDeclared {
+                capability: capability.id.clone(),
+                level: Level::background(),
+                removed: false,
+            },
+            format!("UIBackgroundModes: {mode}"),
+        );
+    }
+}
+
+/// `NSPrivacyTracking` and the collected data types of a privacy manifest.
+pub fn extract_privacy_manifest(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let Some((root, mut finder)) = parse_dict(input, &mut facts) else {
+        return facts;
+    };
+    if let Some(value) = root.get("NSPrivacyTracking") {
+        let at = finder.key("NSPrivacyTracking").unwrap_or(input.loc(1, 1));
+        match value.as_boolean() {
+            Some(tracking) => facts.push(
+                at,
+                EvidenceKind::PrivacyManifestTracking { tracking },
+                format!("NSPrivacyTracking = {tracking}"),
+            ),
+            None => facts.problem(at, "NSPrivacyTracking is not a boolean"),
+        }
+    }
+    let Some(collected) = root.get("NSPrivacyCollectedDataTypes") else {
+        return facts;
+    };
+    let list_at = finder.key("NSPrivacyCollectedDataTypes");
+    let Some(entries) = collected.as_array() else {
+        facts.problem(
+            list_at.unwrap_or(input.loc(1, 1)),
+            "NSPrivacyCollectedDataTypes is not an array",
+        );
+        return facts;
+    };
+    let mut cursor = list_at.clone();
+    for entry in entries {
+        let Some(data_type) = entry
+            .as_dictionary()
+            .and_then(|d| d.get("NSPrivacyCollectedDataType"))
+            .and_then(Value::as_string)
+        else {
+            facts.problem(
+                cursor.clone().unwrap_or(input.loc(1, 1)),
+                "an NSPrivacyCollectedDataTypes entry has no NSPrivacyCollectedDataType string",
+            );
+            continue;
+        };
+        let at = finder.string_after(cursor.as_ref(), data_type);
+        if at.is_some() {
+            cursor = at.clone();
+        }
+        let detail = data_type_detail(data_type, entry.as_dictionary());
+        facts.push(
+            at.unwrap_or(input.loc(1, 1)),
+            EvidenceKind::PrivacyManifestDataType {
+                data_type: data_type.to_string(),
+            },
+            detail,
+        );
+    }
+    facts
+}
+
+fn data_type_detail(data_type: &str, entry: Option<&Dictionary>) -> String {
+    let Some(entry) = entry else {
+        return data_type.to_string();
+    };
+    let flag = |key: &str| entry.get(key).and_then(Value::as_boolean);
+    let mut parts = vec![data_type.to_string()];
+    if let Some(linked) = flag("NSPrivacyCollectedDataTypeLinked") {
+        parts.push(format!("linked={linked}"));
+    }
+    if let Some(tracking) = flag("NSPrivacyCollectedDataTypeTracking") {
+        parts.push(format!("tracking={tracking}"));
+    }
+    let purposes: Vec<&str> = entry
+        .get("NSPrivacyCollectedDataTypePurposes")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_string).collect())
+        .unwrap_or_default();
+    if !purposes.is_empty() {
+        parts.push(format!("purposes={}", purposes.join(",")));
+    }
+    parts.join(" ")
+}
+
+/// Parse the file as a plist whose root is a dictionary; report why not otherwise.
+fn parse_dict<'a>(input: &FileInput<'a>, facts: &mut FileFacts) -> Option<(Dictionary, Finder<'a>)> {
+    let binary = input.bytes.starts_with(b"bplist");
+    let parsed = if binary {
+        Value::from_reader(Cursor::new(input.bytes))
+    } else {
+        // The text is already decoded (UTF-16 and BOMs handled); re-encoding keeps the
+        // byte offsets in errors aligned with it.
+        Value::from_reader_xml(Cursor::new(input.text.as_bytes()))
+    };
+    let finder = Finder {
+        input_path: input.path,
+        text: if binary { "" } else { input.text },
+        offset: 0,
+    };
+    match parsed {
+        Ok(Value::Dictionary(dict)) => Some((dict, finder)),
+        Ok(_) => {
+            facts.problem(input.loc(1, 1), "the plist's root is not a dictionary");
+            None
+        }
+        Err(e) => {
+            let message = e.to_string();
+            let at = error_offset(&message)
+                .filter(|_| !binary)
+                .map_or(input.loc(1, 1), |offset| input.at(offset));
+            let form = if binary { "binary" } else { "XML" };
+            facts.problem(at, format!("malformed {form} plist: {message}"));
+            None
+        }
+    }
+}
+
+/// The byte offset the `plist` crate prints in its messages (`… (offset 123)`).
+fn error_offset(message: &str) -> Option<usize> {
+    let rest = &message[message.rfind("offset ")? + "offset ".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Finds where keys and string values sit in the XML text, in document order.
+struct Finder<'a> {
+    input_path: &'a str,
+    /// Empty for a binary plist.
+    text: &'a str,
+    /// Top-level keys are searched from here on, so repeated nested keys do not steal them.
+    offset: usize,
+}
+
+impl Finder<'_> {
+    fn loc_of(&self, offset: usize) -> Location {
+        Location::at_offset(self.input_path, self.text, offset)
+    }
+
+    fn binary_loc(&self) -> Option<Location> {
+        self.text.is_empty().then(|| Location::new(self.input_path, 1, 1))
+    }
+
+    /// The `<key>NAME</key>` of a top-level key (first occurrence after the previous key).
+    fn key(&mut self, name: &str) -> Option<Location> {
+        if let Some(at) = self.binary_loc() {
+            return Some(at);
+        }
+        let needle = format!("<key>{}</key>", xml_escape(name));
+        let found = self
+            .text
+            .get(self.offset..)
+            .and_then(|rest| rest.find(&needle))
+            .map(|i| i + self.offset)
+            .or_else(|| self.text.find(&needle))?;
+        self.offset = found + needle.len();
+        // Point at the key name, after `<key>`.
+        Some(self.loc_of(found + "<key>".len()))
+    }
+
+    /// The `<string>VALUE</string>` after a location found earlier (or anywhere).
+    fn string_after(&self, after: Option<&Location>, value: &str) -> Option<Location> {
+        if let Some(at) = self.binary_loc() {
+            return Some(at);
+        }
+        let start = after.map_or(0, |loc| offset_of(self.text, loc));
+        let needle = format!("<string>{}</string>", xml_escape(value));
+        let found = self.text.get(start..)?.find(&needle)? + start;
+        Some(self.loc_of(found + "<string>".len()))
+    }
+}
+
+/// Byte offset of a 1-based line/column (columns in characters) in `text`.
+fn offset_of(text: &str, loc: &Location) -> usize {
+    let line_start = if loc.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(loc.line as usize - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let line = text.get(line_start..).unwrap_or("");
+    let column_bytes: usize = line
+        .chars()
+        .take(loc.column.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    line_start + column_bytes
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A small catalog pinned for the iOS extractor tests, so they do not depend on the
+/// shipped catalog's contents (which other work edits).
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::catalog::{Catalog, CatalogFile};
+
+    const YAML: &str = r#"
+categories:
+  - {id: advertising, description: ads}
+  - {id: attribution, description: attribution}
+  - {id: engagement, description: engagement}
+capabilities:
+  - id: location
+    name: Location
+    description: where the device is
+    levels: true
+    source: test
+    plist_keys:
+      - {key: NSLocationWhenInUseUsageDescription, required_for_use: true}
+      - {key: NSLocationAlwaysAndWhenInUseUsageDescription, background: true}
+    background_modes: [location]
+    privacy_data_types:
+      - {data_type: NSPrivacyCollectedDataTypePreciseLocation, precise: true}
+  - id: microphone
+    name: Microphone
+    description: audio input
+    source: test
+    plist_keys:
+      - {key: NSMicrophoneUsageDescription, required_for_use: true}
+    background_modes: [audio]
+  - id: contacts
+    name: Contacts
+    description: address book
+    source: test
+    plist_keys:
+      - {key: NSContactsUsageDescription, required_for_use: true}
+sdks:
+  - id: braze
+    name: Braze
+    vendor: Braze
+    category: engagement
+    source: test
+    identifiers:
+      cocoapods: [BrazeKit, BrazeLocation]
+      ios_modules: [BrazeKit]
+      spm: [https://github.com/braze-inc/braze-swift-sdk]
+    examples: {match: ["pod:BrazeKit"]}
+  - id: google-mobile-ads
+    name: Google Mobile Ads
+    vendor: Google
+    category: advertising
+    source: test
+    identifiers:
+      cocoapods: [Google-Mobile-Ads-SDK]
+      spm: [https://github.com/googleads/swift-package-manager-google-mobile-ads]
+    examples: {match: ["pod:Google-Mobile-Ads-SDK"]}
+  - id: appsflyer
+    name: AppsFlyer
+    vendor: AppsFlyer
+    category: attribution
+    source: test
+    identifiers:
+      cocoapods: [AppsFlyerFramework]
+      spm: [https://github.com/AppsFlyerSDK/AppsFlyerFramework-Static]
+      carthage: [AppsFlyerSDK/AppsFlyerFramework]
+    examples: {match: ["pod:AppsFlyerFramework"]}
+"#;
+
+    pub(crate) fn catalog() -> Catalog {
+        let file: CatalogFile = serde_yaml::from_str(YAML).expect("test catalog parses");
+        Catalog::build("test".into(), file.categories, file.sdks, file.capabilities)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+
+    fn run(f: fn(&FileInput) -> FileFacts, bytes: &[u8]) -> FileFacts {
+        let catalog = test_support::catalog();
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let input = FileInput {
+            path: "App/Info.plist",
+            bytes,
+            text: &text,
+            catalog: &catalog,
+        };
+        f(&input)
+    }
+
+    fn summary(evidence: &[Evidence]) -> Vec<String> {
+        evidence
+            .iter()
+            .map(|e| {
+                let kind = match &e.kind {
+                    EvidenceKind::PurposeString { key } => format!("purpose {key}"),
+                    EvidenceKind::CapabilityDeclared { capability, level, .. } => {
+                        format!("declared {capability} {:?} bg={}", level.precise, level.background)
+                    }
+                    EvidenceKind::PrivacyManifestDataType { data_type } => format!("datatype {data_type}"),
+                    EvidenceKind::PrivacyManifestTracking { tracking } => format!("tracking {tracking}"),
+                    other => format!("{other:?}"),
+                };
+                format!("{}:{} {kind}", e.at.line, e.at.column)
+            })
+            .collect()
+    }
+
+    const INFO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>CFBundleName</key>
+	<string>Demo</string>
+	<key>NSLocationWhenInUseUsageDescription</key>
+	<string>Shows nearby stores.</string>
+	<key>NSUserTrackingUsageDescription</key>
+	<string>Ads.</string>
+	<key>UIBackgroundModes</key>
+	<array>
+		<string>remote-notification</string>
+		<string>location</string>
+	</array>
+	<key>NSLocationDefaultAccuracyReduced</key>
+	<true/>
+</dict>
+</plist>
+"#;
+
+    #[test]
+    fn xml_info_plist_usage_keys_background_and_reduced_accuracy() {
+        let facts = run(extract_info_plist, INFO.as_bytes());
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        assert!(facts.markers.is_empty());
+        assert_eq!(
+            summary(&facts.evidence),
+            vec![
+                "7:7 purpose NSLocationWhenInUseUsageDescription",
+                "7:7 declared location None bg=false",
+                "9:7 purpose NSUserTrackingUsageDescription",
+                "14:11 declared location None bg=true",
+                "16:7 declared location Some(false) bg=false",
+            ]
+        );
+    }
+
+    #[test]
+    fn binary_info_plist_is_read_at_line_one() {
+        let mut dict = Dictionary::new();
+        dict.insert("NSMicrophoneUsageDescription".into(), Value::String("Voice notes".into()));
+        dict.insert("CFBundleName".into(), Value::String("Demo".into()));
+        let mut bytes = Vec::new();
+        Value::Dictionary(dict).to_writer_binary(&mut bytes).expect("binary plist is written");
+        let facts = run(extract_info_plist, &bytes);
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        assert_eq!(
+            summary(&facts.evidence),
+            vec!["1:1 purpose NSMicrophoneUsageDescription", "1:1 declared microphone None bg=false"]
+        );
+    }
+
+    #[test]
+    fn malformed_plist_is_a_problem_with_position() {
+        let text = "<?xml version=\"1.0\"?>\n<plist version=\"1.0\">\n<dict>\n<key>A</key>\n<strin>x</string>\n</dict></plist>\n";
+        let facts = run(extract_info_plist, text.as_bytes());
+        assert!(facts.evidence.is_empty());
+        assert_eq!(facts.problems.len(), 1);
+        assert!(facts.problems[0].reason.starts_with("malformed XML plist"), "{}", facts.problems[0].reason);
+        assert!(facts.problems[0].at.line > 1, "{:?}", facts.problems[0].at);
+    }
+
+    #[test]
+    fn truncated_binary_plist_is_a_problem() {
+        let facts = run(extract_info_plist, b"bplist00\x01\x02");
+        assert_eq!(facts.problems.len(), 1);
+        assert!(facts.problems[0].reason.starts_with("malformed binary plist"));
+    }
+
+    const MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>NSPrivacyTracking</key>
+	<false/>
+	<key>NSPrivacyCollectedDataTypes</key>
+	<array>
+		<dict>
+			<key>NSPrivacyCollectedDataType</key>
+			<string>NSPrivacyCollectedDataTypeEmailAddress</string>
+			<key>NSPrivacyCollectedDataTypeLinked</key>
+			<true/>
+			<key>NSPrivacyCollectedDataTypeTracking</key>
+			<false/>
+			<key>NSPrivacyCollectedDataTypePurposes</key>
+			<array>
+				<string>NSPrivacyCollectedDataTypePurposeAppFunctionality</string>
+			</array>
+		</dict>
+		<dict>
+			<key>NSPrivacyCollectedDataType</key>
+			<string>NSPrivacyCollectedDataTypePreciseLocation</string>
+		</dict>
+	</array>
+</dict>
+</plist>
+"#;
+
+    #[test]
+    fn privacy_manifest_tracking_and_data_types() {
+        let facts = run(extract_privacy_manifest, MANIFEST.as_bytes());
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        assert_eq!(
+            summary(&facts.evidence),
+            vec![
+                "4:7 tracking false",
+                "10:12 datatype NSPrivacyCollectedDataTypeEmailAddress",
+                "22:12 datatype NSPrivacyCollectedDataTypePreciseLocation",
+            ]
+        );
+        assert_eq!(
+            facts.evidence[1].detail,
+            "NSPrivacyCollectedDataTypeEmailAddress linked=true tracking=false purposes=NSPrivacyCollectedDataTypePurposeAppFunctionality"
+        );
+    }
+
+    #[test]
+    fn privacy_manifest_with_bad_entry_keeps_the_rest() {
+        let text = MANIFEST.replacen(
+            "<key>NSPrivacyCollectedDataType</key>\n\t\t\t<string>NSPrivacyCollectedDataTypeEmailAddress</string>",
+            "",
+            1,
+        );
+        let facts = run(extract_privacy_manifest, text.as_bytes());
+        assert_eq!(facts.problems.len(), 1);
+        assert_eq!(facts.evidence.len(), 2);
+    }
+
+    #[test]
+    fn error_offset_is_read_from_message() {
+        assert_eq!(error_offset("InvalidXmlSyntax (offset 42)"), Some(42));
+        assert_eq!(error_offset("UnexpectedEof"), None);
+    }
 }

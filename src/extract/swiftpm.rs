@@ -1,16 +1,411 @@
-//! (being written)
+//! Swift Package Manager (`Package.swift`, `Package.resolved`) and Carthage
+//! (`Cartfile`, `Cartfile.resolved`).
 
 use super::FileInput;
-use crate::model::FileFacts;
+use crate::catalog::{Catalog, IdKind, SdkDef};
+use crate::model::{EvidenceKind, FileFacts, Location, Presence};
 
-pub fn extract_package_swift(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+/// `.package(url: "…", …)`, `.package(name: …, url: …)` and `.package(id: "scope.name", …)`
+/// dependencies of a manifest. The manifest is Swift code but is never executed: a
+/// tokenizer that skips comments finds the calls.
+pub fn extract_package_swift(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let tokens = swift_tokens(input.text);
+    for (i, window) in tokens.windows(3).enumerate() {
+        let is_package_call = matches!(
+            window,
+            [SwiftToken { kind: Tok::Punct('.'), .. }, SwiftToken { kind: Tok::Ident(name), .. }, SwiftToken { kind: Tok::Punct('('), .. }]
+                if name == "package"
+        );
+        if !is_package_call {
+            continue;
+        }
+        let args = call_arguments(&tokens[i + 3..]);
+        let found = args
+            .iter()
+            .find(|(label, _, _)| label == "url")
+            .map(|(_, value, offset)| (input.catalog.lookup(IdKind::Spm, value), value, offset))
+            .or_else(|| {
+                args.iter()
+                    .find(|(label, _, _)| label == "id")
+                    .map(|(_, value, offset)| (registry_lookup(input.catalog, value), value, offset))
+            });
+        if let Some((Some(sdk), value, offset)) = found {
+            push_presence(&mut facts, input.at(*offset), sdk, value.to_string());
+        }
+    }
+    facts
 }
 
-pub fn extract_package_resolved(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+/// A registry identity `scope.name` is compared with the catalog's SPM entries as is
+/// (catalog entries may list registry ids next to URLs).
+fn registry_lookup<'c>(catalog: &'c Catalog, id: &str) -> Option<&'c SdkDef> {
+    catalog.lookup(IdKind::Spm, id)
 }
 
-pub fn extract_cartfile(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+fn push_presence(facts: &mut FileFacts, at: Location, sdk: &SdkDef, detail: String) {
+    facts.push(
+        at,
+        EvidenceKind::SdkPresence {
+            sdk: sdk.id.clone(),
+            via: Presence::Dependency,
+        },
+        detail,
+    );
+}
+
+/// Labelled string arguments of the call whose `(` was just consumed, up to its `)`:
+/// `(label, string value, byte offset of the string)`.
+fn call_arguments(tokens: &[SwiftToken]) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        match &token.kind {
+            Tok::Punct('(' | '[') => depth += 1,
+            Tok::Punct(')' | ']') => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            Tok::Str(value) if depth == 0 && i >= 2 => {
+                if let (Tok::Ident(label), Tok::Punct(':')) = (&tokens[i - 2].kind, &tokens[i - 1].kind) {
+                    out.push((label.clone(), value.clone(), token.offset));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[derive(Debug, PartialEq)]
+enum Tok {
+    Ident(String),
+    /// A string literal without interpolation (its contents, escapes resolved).
+    Str(String),
+    Punct(char),
+}
+
+#[derive(Debug)]
+struct SwiftToken {
+    kind: Tok,
+    offset: usize,
+}
+
+/// Swift tokens without comments (nested `/* */` included) or whitespace. Strings with
+/// interpolation become an empty `Str`: they name nothing a manifest lookup could use.
+fn swift_tokens(text: &str) -> Vec<SwiftToken> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"//") {
+            i += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+        } else if rest.starts_with(b"/*") {
+            let mut depth = 0usize;
+            while i < bytes.len() {
+                if bytes[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if bytes[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if b == b'"' {
+            let start = i;
+            let multiline = rest.starts_with(b"\"\"\"");
+            let quote: &[u8] = if multiline { b"\"\"\"" } else { b"\"" };
+            i += quote.len();
+            let mut value = Vec::new();
+            let mut interpolated = false;
+            while i < bytes.len() && !bytes[i..].starts_with(quote) {
+                if bytes[i] == b'\\' {
+                    interpolated |= bytes.get(i + 1) == Some(&b'(');
+                    if let Some(&escaped) = bytes.get(i + 1) {
+                        value.push(escaped);
+                    }
+                    i += 2;
+                } else if !multiline && bytes[i] == b'\n' {
+                    break;
+                } else {
+                    value.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            i = (i + quote.len()).min(bytes.len());
+            let value = if interpolated {
+                String::new()
+            } else {
+                String::from_utf8_lossy(&value).into_owned()
+            };
+            out.push(SwiftToken {
+                kind: Tok::Str(value),
+                offset: start,
+            });
+        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            let start = i;
+            while bytes.get(i).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80) {
+                i += 1;
+            }
+            out.push(SwiftToken {
+                kind: Tok::Ident(String::from_utf8_lossy(&bytes[start..i]).into_owned()),
+                offset: start,
+            });
+        } else if b.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            out.push(SwiftToken {
+                kind: Tok::Punct(b as char),
+                offset: i,
+            });
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Pins of a `Package.resolved`, v1 (`object.pins[].repositoryURL`) or v2/v3
+/// (`pins[].location`), with their version or revision.
+pub fn extract_package_resolved(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let doc: serde_json::Value = match serde_json::from_str(input.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let at = input.loc(e.line().max(1) as u32, e.column().max(1) as u32);
+            facts.problem(at, format!("malformed Package.resolved: {e}"));
+            return facts;
+        }
+    };
+    let pins = doc
+        .get("pins")
+        .or_else(|| doc.get("object").and_then(|o| o.get("pins")))
+        .and_then(serde_json::Value::as_array);
+    let Some(pins) = pins else {
+        facts.problem(input.loc(1, 1), "Package.resolved has no `pins` array");
+        return facts;
+    };
+    let mut cursor = 0;
+    for pin in pins {
+        let Some(url) = pin
+            .get("location")
+            .or_else(|| pin.get("repositoryURL"))
+            .and_then(serde_json::Value::as_str)
+        else {
+            continue;
+        };
+        let offset = find_json_string(input.text, url, cursor);
+        if let Some(o) = offset {
+            cursor = o + 1;
+        }
+        let Some(sdk) = input.catalog.lookup(IdKind::Spm, url) else {
+            continue;
+        };
+        let state = pin.get("state");
+        let field = |name: &str| state.and_then(|s| s.get(name)).and_then(serde_json::Value::as_str);
+        let detail = match field("version").or_else(|| field("branch")).or_else(|| field("revision")) {
+            Some(version) => format!("{url} {version}"),
+            None => url.to_string(),
+        };
+        let at = offset.map_or(input.loc(1, 1), |o| input.at(o));
+        push_presence(&mut facts, at, sdk, detail);
+    }
+    facts
+}
+
+/// Byte offset of the JSON string literal `"value"` at or after `from` (also tried
+/// with `/` escaped as `\/`).
+fn find_json_string(text: &str, value: &str, from: usize) -> Option<usize> {
+    let rest = text.get(from..)?;
+    [format!("\"{value}\""), format!("\"{}\"", value.replace('/', "\\/"))]
+        .iter()
+        .find_map(|needle| rest.find(needle.as_str()))
+        .map(|i| from + i)
+}
+
+/// `github "owner/repo"`, `git "url"` and `binary "url"` lines of a Cartfile.
+pub fn extract_cartfile(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let mut line_start = 0;
+    for line in input.text.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let Some((origin, rest)) = body.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()) else {
+            continue;
+        };
+        let sdk = match origin {
+            "github" => github_lookup(input.catalog, value),
+            "git" => git_lookup(input.catalog, value),
+            "binary" => input.catalog.lookup(IdKind::Carthage, value),
+            _ => continue,
+        };
+        if let Some(sdk) = sdk {
+            let version = rest.trim_start().splitn(3, '"').nth(2).unwrap_or("").trim();
+            let detail = if version.is_empty() {
+                format!("{origin} \"{value}\"")
+            } else {
+                format!("{origin} \"{value}\" {version}")
+            };
+            push_presence(&mut facts, input.at(offset + indent), sdk, detail);
+        }
+    }
+    facts
+}
+
+/// `owner/repo` (or a full URL, which `github` also accepts).
+fn github_lookup<'c>(catalog: &'c Catalog, value: &str) -> Option<&'c SdkDef> {
+    if value.contains("://") {
+        return git_lookup(catalog, value);
+    }
+    catalog
+        .lookup(IdKind::Carthage, value)
+        .or_else(|| catalog.lookup(IdKind::Spm, &format!("https://github.com/{value}")))
+}
+
+fn git_lookup<'c>(catalog: &'c Catalog, url: &str) -> Option<&'c SdkDef> {
+    let github_repo = url
+        .split_once("github.com/")
+        .or_else(|| url.split_once("github.com:"))
+        .map(|(_, repo)| repo.trim_end_matches('/').trim_end_matches(".git"));
+    github_repo
+        .and_then(|repo| catalog.lookup(IdKind::Carthage, repo))
+        .or_else(|| catalog.lookup(IdKind::Spm, url))
+        .or_else(|| catalog.lookup(IdKind::Carthage, url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::plist::test_support;
+
+    fn run(f: fn(&FileInput) -> FileFacts, text: &str) -> FileFacts {
+        let catalog = test_support::catalog();
+        let input = FileInput {
+            path: "Package.swift",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        f(&input)
+    }
+
+    fn summary(facts: &FileFacts) -> Vec<String> {
+        facts
+            .evidence
+            .iter()
+            .map(|e| format!("{}:{} {} {}", e.at.line, e.at.column, e.kind.sdk().unwrap_or("-"), e.detail))
+            .collect()
+    }
+
+    #[test]
+    fn package_swift_dependencies() {
+        let text = r#"// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(
+    name: "Demo",
+    dependencies: [
+        // .package(url: "https://github.com/googleads/swift-package-manager-google-mobile-ads", from: "11.0.0"),
+        /* .package(url: "https://github.com/AppsFlyerSDK/AppsFlyerFramework-Static", from: "6.0.0"), /* nested */ */
+        .package(url: "https://github.com/braze-inc/braze-swift-sdk.git", from: "9.0.0"),
+        .package(name: "AppsFlyerLib", url: "https://github.com/AppsFlyerSDK/AppsFlyerFramework-Static", .upToNextMajor(from: "6.12.0")),
+        .package(id: "apple.swift-collections", from: "1.0.0"),
+        .package(path: "../LocalKit"),
+    ],
+    targets: [.target(name: "Demo", dependencies: [.product(name: "BrazeKit", package: "braze-swift-sdk")])]
+)
+let note = "\(x) .package(url: \"https://github.com/googleads/swift-package-manager-google-mobile-ads\")"
+"#;
+        let facts = run(extract_package_swift, text);
+        assert_eq!(
+            summary(&facts),
+            vec![
+                "9:23 braze https://github.com/braze-inc/braze-swift-sdk.git",
+                "10:45 appsflyer https://github.com/AppsFlyerSDK/AppsFlyerFramework-Static",
+            ]
+        );
+    }
+
+    #[test]
+    fn package_resolved_v1_v2_v3() {
+        let v1 = r#"{
+  "object": {
+    "pins": [
+      {
+        "package": "Braze",
+        "repositoryURL": "https://github.com/braze-inc/braze-swift-sdk",
+        "state": { "branch": null, "revision": "abc", "version": "9.0.0" }
+      }
+    ]
+  },
+  "version": 1
+}"#;
+        assert_eq!(
+            summary(&run(extract_package_resolved, v1)),
+            vec!["6:26 braze https://github.com/braze-inc/braze-swift-sdk 9.0.0"]
+        );
+        let v2 = r#"{
+  "pins" : [
+    {
+      "identity" : "alamofire",
+      "kind" : "remoteSourceControl",
+      "location" : "https://github.com/Alamofire/Alamofire.git",
+      "state" : { "revision" : "1", "version" : "5.8.0" }
+    },
+    {
+      "identity" : "swift-package-manager-google-mobile-ads",
+      "kind" : "remoteSourceControl",
+      "location" : "https://github.com/googleads/swift-package-manager-google-mobile-ads.git",
+      "state" : { "revision" : "deadbeef" }
+    }
+  ],
+  "version" : 3
+}"#;
+        assert_eq!(
+            summary(&run(extract_package_resolved, v2)),
+            vec!["12:20 google-mobile-ads https://github.com/googleads/swift-package-manager-google-mobile-ads.git deadbeef"]
+        );
+    }
+
+    #[test]
+    fn package_resolved_malformed_has_position() {
+        let facts = run(extract_package_resolved, "{\n  \"pins\": [\n    { \"location\": }\n");
+        assert_eq!(facts.problems.len(), 1);
+        assert_eq!(facts.problems[0].at.line, 3);
+        let facts = run(extract_package_resolved, "{\"version\": 2}");
+        assert_eq!(facts.problems.len(), 1);
+    }
+
+    #[test]
+    fn cartfile_lines() {
+        let text = "# Cartfile\ngithub \"AppsFlyerSDK/AppsFlyerFramework\" ~> 6.0\ngithub \"braze-inc/braze-swift-sdk\"\ngit \"https://github.com/AppsFlyerSDK/AppsFlyerFramework.git\" \"main\"\nbinary \"https://example.com/Unknown.json\"\n  github \"Alamofire/Alamofire\"\n";
+        let facts = run(extract_cartfile, text);
+        assert_eq!(
+            summary(&facts),
+            vec![
+                "2:1 appsflyer github \"AppsFlyerSDK/AppsFlyerFramework\" ~> 6.0",
+                "3:1 braze github \"braze-inc/braze-swift-sdk\"",
+                "4:1 appsflyer git \"https://github.com/AppsFlyerSDK/AppsFlyerFramework.git\" \"main\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn tokenizer_survives_garbage() {
+        for text in ["\"", "/*", "/* /* */", ".package(", ".package(url:", "\"\\", "é.package(url: \"x\""] {
+            let _ = run(extract_package_swift, text);
+        }
+    }
 }

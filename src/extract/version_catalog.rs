@@ -1,8 +1,145 @@
-//! (being written)
+//! Gradle version catalogs (`gradle/libs.versions.toml`).
+//!
+//! Every `[libraries]` entry whose `group:artifact` maps to a catalog SDK becomes
+//! `SdkPresence { via: Dependency }` at the entry's key, detail `alias = group:artifact`.
+//! Build files reference these entries through `libs.foo.bar` accessors, which a
+//! per-file extractor cannot resolve, so `gradle.rs` emits nothing for them and the
+//! catalog entry itself is the evidence: an SDK listed in the version catalog counts as
+//! a dependency of the app unit the catalog belongs to (the linker decides the unit).
+//! Accepted entry forms: `"g:a:v"`, `{ module = "g:a", version.ref = "x" }`,
+//! `{ group = "g", name = "a", version = "v" }`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
 
 use super::FileInput;
-use crate::model::FileFacts;
+use crate::model::{EvidenceKind, FileFacts, Presence};
 
-pub fn extract(_input: &FileInput) -> FileFacts {
-    FileFacts::default()
+#[derive(Deserialize)]
+struct CatalogToml {
+    #[serde(default)]
+    libraries: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+pub fn extract(input: &FileInput) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let parsed: CatalogToml = match toml::from_str(input.text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let at = error.span().map_or(0, |span| span.start);
+            facts.problem(
+                input.at(at),
+                format!("version catalog is not valid TOML: {}", error.message()),
+            );
+            return facts;
+        }
+    };
+    let mut entries: Vec<_> = parsed.libraries.into_iter().collect();
+    // Report in file order, not alias order.
+    entries.sort_by_key(|(alias, _)| alias.span().start);
+    for (alias, value) in entries {
+        let Some(coordinate) = coordinate(value.get_ref()) else {
+            continue;
+        };
+        let Some(sdk) = input.catalog.sdk_for_maven(&coordinate) else {
+            continue;
+        };
+        facts.push(
+            input.at(alias.span().start),
+            EvidenceKind::SdkPresence {
+                sdk: sdk.id.clone(),
+                via: Presence::Dependency,
+            },
+            format!("{} = {coordinate}", alias.get_ref()),
+        );
+    }
+    facts
+}
+
+/// `group:artifact` of one `[libraries]` value, without its version.
+fn coordinate(value: &toml::Value) -> Option<String> {
+    let (group, artifact) = match value {
+        toml::Value::String(notation) => {
+            let mut parts = notation.split(':');
+            (parts.next()?.trim(), parts.next()?.trim())
+        }
+        toml::Value::Table(table) => match table.get("module").and_then(toml::Value::as_str) {
+            Some(module) => module.split_once(':')?,
+            None => (table.get("group")?.as_str()?, table.get("name")?.as_str()?),
+        },
+        _ => return None,
+    };
+    let (group, artifact) = (group.trim(), artifact.trim());
+    (!group.is_empty() && !artifact.is_empty()).then(|| format!("{group}:{artifact}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn run(text: &str) -> FileFacts {
+        let catalog = Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path: "gradle/libs.versions.toml",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        extract(&input)
+    }
+
+    #[test]
+    fn every_library_form_maps_to_its_sdk() {
+        let facts = run(r#"[versions]
+appsflyer = "6.15.0"
+
+[libraries]
+androidx-core = { module = "androidx.core:core-ktx", version = "1.13.1" }
+appsflyer = { module = "com.appsflyer:af-android-sdk", version.ref = "appsflyer" }
+appsflyer-plain = "com.appsflyer:af-android-sdk:6.15.0"
+appsflyer-split = { group = "com.appsflyer", name = "af-android-sdk", version.ref = "appsflyer" }
+
+[plugins]
+android-application = { id = "com.android.application", version = "8.5.0" }
+"#);
+        let got: Vec<(u32, &str, &str)> = facts
+            .evidence
+            .iter()
+            .map(|e| (e.at.line, e.kind.sdk().unwrap_or("-"), e.detail.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (6, "appsflyer", "appsflyer = com.appsflyer:af-android-sdk"),
+                (
+                    7,
+                    "appsflyer",
+                    "appsflyer-plain = com.appsflyer:af-android-sdk"
+                ),
+                (
+                    8,
+                    "appsflyer",
+                    "appsflyer-split = com.appsflyer:af-android-sdk"
+                ),
+            ]
+        );
+        assert!(matches!(
+            facts.evidence[0].kind,
+            EvidenceKind::SdkPresence {
+                via: Presence::Dependency,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn malformed_toml_is_a_problem_with_position() {
+        let facts = run("[libraries]\nfoo = { module = \"a:b\"\nbar = 1\n");
+        assert!(facts.evidence.is_empty());
+        assert_eq!(facts.problems.len(), 1);
+        assert_eq!(facts.problems[0].at.line, 2);
+    }
 }

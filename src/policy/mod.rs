@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 use crate::catalog::{Catalog, SdkDef};
 use crate::model::Location;
 
-pub use load::{PolicyError, find_policy_file, load_file, load_preset, load_str};
+pub use load::{
+    POLICY_FILE_NAMES, PolicyError, PolicyProblem, RULE_NAMES, closest, find_policy_file, levenshtein, load_file,
+    load_preset, load_str, parse_date,
+};
 
 /// Where a policy value was written: a file (relative to the scan root when inside it)
 /// and a 1-based line and column, plus the byte range for miette labels.

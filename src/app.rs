@@ -1,0 +1,419 @@
+//! The commands behind the CLI: `run(cli, out, err) -> Exit`. No printing elsewhere.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, NarratableReportHandler};
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::cli::{
+    BaselineCommand, CatalogArg, CatalogCommand, Cli, ColorChoice, Command, FailOn, InventoryFormat,
+    OutputFormat, ScanArgs,
+};
+use crate::finding::{Finding, Severity};
+use crate::policy::{self, Policy, PolicyOrigin};
+use crate::report::{self, Format, Report};
+use crate::rules::{self, Draft};
+use crate::scan::{self, Analysis, ScanOptions};
+use crate::suppress;
+
+pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (catalog ", "2026.11.0", ")");
+
+/// Process exit status: the contract scripts rely on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// Usage, policy or catalog error.
+    Error = 2,
+}
+
+/// A failure that ends the command with exit 2, rendered as a miette diagnostic.
+type Failure = Box<dyn miette::Diagnostic + Send + Sync>;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{0}")]
+#[diagnostic(code(privlint::usage))]
+struct UsageError(String);
+
+fn usage(message: impl Into<String>) -> Failure {
+    Box::new(UsageError(message.into()))
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let result = match cli.command {
+        Command::Scan(args) => scan_command(&args, out, err),
+        Command::Inventory(args) => inventory_command(&args, out),
+        Command::Explain { id } => explain_command(id.as_deref(), out),
+        Command::Catalog {
+            command,
+            literals,
+            catalog,
+        } => catalog_command(command, literals, &catalog, out),
+        Command::Init {
+            path,
+            force,
+            catalog,
+        } => init_command(&path, force, &catalog, out),
+        Command::Schema => write_out(out, policy::presets::json_schema()),
+        Command::Baseline {
+            command: BaselineCommand::Write { file, scan },
+        } => baseline_command(&file, &scan, out),
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(failure) => {
+            let graphical = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = String::new();
+            let rendered = if graphical {
+                GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).render_report(&mut text, failure.as_ref())
+            } else {
+                GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                    .with_width(100)
+                    .render_report(&mut text, failure.as_ref())
+                    .or_else(|_| NarratableReportHandler::new().render_report(&mut text, failure.as_ref()))
+            };
+            if rendered.is_err() {
+                text = failure.to_string();
+            }
+            let _ = writeln!(err, "{}", text.trim_end());
+            Exit::Error
+        }
+    }
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> Result<Exit, Failure> {
+    out.write_all(text.as_bytes()).map_err(io_failure)?;
+    if !text.ends_with('\n') {
+        writeln!(out).map_err(io_failure)?;
+    }
+    Ok(Exit::Clean)
+}
+
+fn io_failure(e: std::io::Error) -> Failure {
+    usage(format!("cannot write output: {e}"))
+}
+
+fn load_catalog(arg: &CatalogArg) -> Result<Catalog, Failure> {
+    let loaded: Result<Catalog, CatalogError> = match &arg.catalog {
+        Some(dir) => Catalog::from_dir(dir),
+        None => Catalog::embedded(),
+    };
+    loaded.map_err(|e| Box::new(e) as Failure)
+}
+
+/// Where to scan and which files the user named (the pre-commit case).
+struct Target {
+    root: PathBuf,
+    /// Scan-relative files or folders whose findings are reported; empty: all.
+    only: Vec<String>,
+}
+
+fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
+    for p in paths {
+        if !p.exists() {
+            return Err(usage(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    if paths.is_empty() {
+        return Ok(Target {
+            root: PathBuf::from("."),
+            only: Vec::new(),
+        });
+    }
+    if let [single] = paths
+        && single.is_dir()
+    {
+        return Ok(Target {
+            root: single.clone(),
+            only: Vec::new(),
+        });
+    }
+    // Named files: scan the current folder for context, report only theirs.
+    let root = PathBuf::from(".");
+    let only = paths
+        .iter()
+        .map(|p| {
+            let p = p.strip_prefix("./").unwrap_or(p);
+            p.to_string_lossy().replace('\\', "/").trim_end_matches('/').to_string()
+        })
+        .collect();
+    Ok(Target { root, only })
+}
+
+fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy, Failure> {
+    let to_failure = |e: policy::PolicyError| Box::new(e) as Failure;
+    if let Some(file) = &args.policy {
+        return policy::load_file(file, catalog).map_err(to_failure);
+    }
+    let start = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    match policy::find_policy_file(&start) {
+        Some(file) => {
+            // Show the policy path relative to the scan root when it lies inside it.
+            let shown = file
+                .strip_prefix(&start)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| file.clone());
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| usage(format!("cannot read policy {}: {e}", file.display())))?;
+            policy::load_str(
+                &shown.to_string_lossy(),
+                &text,
+                file.parent(),
+                catalog,
+            )
+            .map_err(to_failure)
+        }
+        None => {
+            let mut p = policy::load_preset("recommended", catalog).map_err(to_failure)?;
+            p.origin = PolicyOrigin::DefaultPreset("recommended".into());
+            Ok(p)
+        }
+    }
+}
+
+/// Scan, evaluate and suppress: the findings of a scan command, sorted.
+fn findings_for(args: &ScanArgs) -> Result<(Analysis, Policy, Vec<Finding>), Failure> {
+    let catalog = load_catalog(&args.catalog)?;
+    let target = resolve_target(&args.paths)?;
+    let policy = load_policy(args, &target.root, &catalog)?;
+    let options = ScanOptions {
+        threads: args.threads,
+        max_file_size: args.max_file_size,
+        ignore: policy.ignore_paths.clone(),
+    };
+    let analysis = scan::analyse(&target.root, &catalog, &options);
+    let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
+    findings.extend(analysis.problems.iter().map(|p| {
+        Draft::new(format!("not analysed: {}", p.reason), p.at.clone())
+            .identity(&p.reason)
+            .finish("PL900")
+    }));
+    let baseline = match &args.baseline {
+        Some(file) => read_baseline(file)?,
+        None => BTreeSet::new(),
+    };
+    let mut findings = suppress::apply(findings, &analysis.allows, &policy, &baseline, suppress::today());
+    if !target.only.is_empty() {
+        findings.retain(|f| target.only.iter().any(|o| f.at.path == *o || f.at.path.starts_with(&format!("{o}/"))));
+    }
+    if let Some(reference) = &args.changed_since {
+        let changed = changed_files(&target.root, reference)?;
+        findings.retain(|f| {
+            changed.contains(&f.at.path) || f.related.iter().any(|r| changed.contains(&r.at.path))
+        });
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    Ok((analysis, policy, findings))
+}
+
+fn read_baseline(file: &Path) -> Result<BTreeSet<String>, Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| usage(format!("cannot read baseline {}: {e}", file.display())))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// Files changed since `reference`, relative to the scan root (read with git; privlint
+/// never writes to the repository).
+fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failure> {
+    if reference.starts_with('-') {
+        return Err(usage(format!("invalid git reference `{reference}`")));
+    }
+    let mut out = BTreeSet::new();
+    for args in [
+        vec!["diff", "--name-only", "--relative", "--no-renames", reference, "--"],
+        vec!["ls-files", "--others", "--exclude-standard"],
+    ] {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(&args)
+            .output()
+            .map_err(|e| usage(format!("cannot run git for --changed-since: {e}")))?;
+        if !output.status.success() {
+            return Err(usage(format!(
+                "git could not list changes since `{reference}`: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        out.extend(String::from_utf8_lossy(&output.stdout).lines().map(str::to_string));
+    }
+    Ok(out)
+}
+
+fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("CLICOLOR").map_or(true, |v| v != "0")
+        }
+    }
+}
+
+fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Exit, Failure> {
+    let (analysis, policy, findings) = findings_for(args)?;
+    let report = Report {
+        findings: &findings,
+        files_scanned: analysis.files_scanned,
+        skipped: &analysis.skipped,
+        policy: &policy.origin,
+        root: &analysis.root,
+        apps: analysis.facts.units.len(),
+    };
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Markdown => Format::Markdown,
+        OutputFormat::Concise => Format::Concise,
+    };
+    let mut buffer = Vec::new();
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    if args.quiet && format == Format::Human {
+        report::concise::write(&report, &mut buffer).map_err(io_failure)?;
+    } else {
+        report::write(format, &report, graphical(args.color, to_terminal), &mut buffer).map_err(io_failure)?;
+    }
+    match &args.output {
+        Some(file) => std::fs::write(file, &buffer)
+            .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?,
+        None => out.write_all(&buffer).map_err(io_failure)?,
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn inventory_command(args: &crate::cli::InventoryArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let catalog = load_catalog(&args.catalog)?;
+    if !args.path.is_dir() {
+        return Err(usage(format!("{}: not a folder", args.path.display())));
+    }
+    let options = ScanOptions {
+        threads: args.threads,
+        ..ScanOptions::default()
+    };
+    let analysis = scan::analyse(&args.path, &catalog, &options);
+    let mut buffer = Vec::new();
+    match args.format {
+        InventoryFormat::Json => report::inventory::write_json(&analysis.facts.units, &catalog, &mut buffer),
+        InventoryFormat::Concise => report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer),
+        InventoryFormat::Markdown => report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer),
+    }
+    .map_err(io_failure)?;
+    match &args.output {
+        Some(file) => std::fs::write(file, &buffer)
+            .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?,
+        None => out.write_all(&buffer).map_err(io_failure)?,
+    }
+    Ok(Exit::Clean)
+}
+
+fn explain_command(id: Option<&str>, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let Some(id) = id else {
+        let mut text = String::new();
+        for r in rules::RULES {
+            text.push_str(&format!("{} {:<26} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.summary));
+        }
+        return write_out(out, &text);
+    };
+    match rules::lookup(id) {
+        Some(rule) => write_out(
+            out,
+            &format!("{}\nDefault severity: {}\n", rule.docs.trim_end(), rule.severity.as_str()),
+        ),
+        None => {
+            let known: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
+            Err(usage(format!("unknown rule `{id}`; rules: {}", known.join(", "))))
+        }
+    }
+}
+
+fn catalog_command(
+    command: Option<CatalogCommand>,
+    literals: bool,
+    arg: &CatalogArg,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    if let Some(CatalogCommand::Check { dir }) = &command {
+        let catalog = Catalog::from_dir(dir).map_err(|e| Box::new(e) as Failure)?;
+        return write_out(
+            out,
+            &format!(
+                "catalog {} is valid: {} SDKs, {} capabilities, {} categories",
+                dir.display(),
+                catalog.sdks.len(),
+                catalog.capabilities.len(),
+                catalog.categories.len()
+            ),
+        );
+    }
+    let catalog = load_catalog(arg)?;
+    if literals {
+        return write_out(out, &catalog.prefilter().literals().join("\n"));
+    }
+    match command {
+        None | Some(CatalogCommand::List) => {
+            let mut text = format!("catalog {}: {} SDKs\n", catalog.version, catalog.sdks.len());
+            let mut sdks: Vec<_> = catalog.sdks.iter().collect();
+            sdks.sort_by(|a, b| a.id.cmp(&b.id));
+            for s in sdks {
+                text.push_str(&format!("{:<34} {:<16} {}\n", s.id, s.category, s.vendor));
+            }
+            write_out(out, &text)
+        }
+        Some(CatalogCommand::Show { id }) => {
+            let text = if let Some(sdk) = catalog.sdk(&id) {
+                serde_yaml::to_string(sdk).unwrap_or_default()
+            } else if let Some(cap) = catalog.capability(&id) {
+                serde_yaml::to_string(cap).unwrap_or_default()
+            } else {
+                return Err(usage(format!("no SDK or capability `{id}` in the catalog")));
+            };
+            write_out(out, &text)
+        }
+        Some(CatalogCommand::Check { .. }) => Ok(Exit::Clean),
+    }
+}
+
+fn init_command(path: &Path, force: bool, arg: &CatalogArg, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let catalog = load_catalog(arg)?;
+    let file = path.join("privlint.yaml");
+    if file.exists() && !force {
+        return Err(usage(format!(
+            "{} already exists; use --force to overwrite it",
+            file.display()
+        )));
+    }
+    let analysis = scan::analyse(path, &catalog, &ScanOptions::default());
+    let text = crate::init::starting_policy(&analysis, &catalog);
+    std::fs::write(&file, text).map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    write_out(out, &format!("wrote {}", file.display()))
+}
+
+fn baseline_command(file: &Path, args: &ScanArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let (_, _, findings) = findings_for(args)?;
+    let mut text = String::from("# privlint baseline: one finding fingerprint per line\n");
+    for f in &findings {
+        text.push_str(&format!("{}  # {} {}:{}\n", f.fingerprint, f.code, f.at.path, f.at.line));
+    }
+    std::fs::write(file, text).map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    write_out(out, &format!("wrote {} fingerprints to {}", findings.len(), file.display()))
+}

@@ -1,0 +1,168 @@
+//! Command-line arguments (clap). Kept in the library so docs and tests can use them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "privlint",
+    version = crate::app::VERSION_LINE,
+    about = "Keep microphone, location and contacts away from ad and analytics SDKs",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan app trees and report every break of the privacy policy.
+    Scan(ScanArgs),
+    /// The transparency report: SDKs × capabilities per app, with evidence (no policy).
+    Inventory(InventoryArgs),
+    /// Print a rule's documentation (by code or name).
+    Explain {
+        /// Rule code (PL301) or name (capability-flows-to-sdk); omit to list all rules.
+        id: Option<String>,
+    },
+    /// List or show catalog SDKs and capabilities, check a catalog, print its literals.
+    Catalog {
+        #[command(subcommand)]
+        command: Option<CatalogCommand>,
+        /// Print the prefilter literal set, one per line (for benchmarks with ripgrep).
+        #[arg(long)]
+        literals: bool,
+        #[command(flatten)]
+        catalog: CatalogArg,
+    },
+    /// Write a starting privlint.yaml from what the tree ships today.
+    Init {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Overwrite an existing privlint.yaml.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        catalog: CatalogArg,
+    },
+    /// Print the JSON Schema of privlint.yaml.
+    Schema,
+    /// Manage a baseline of accepted findings.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List every SDK (id, category, vendor).
+    List,
+    /// Show one SDK or capability in full.
+    Show { id: String },
+    /// Validate a catalog directory (for `--catalog DIR` users).
+    Check { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Record the current findings' fingerprints in FILE.
+    Write {
+        file: PathBuf,
+        #[command(flatten)]
+        scan: ScanArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct CatalogArg {
+    /// Use the catalog in DIR instead of the built-in one.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan (files: analysed with their app, only their findings
+    /// reported). Defaults to the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Policy file (default: privlint.yaml found upward from the scanned path).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Ignore findings whose fingerprints are in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report only findings with evidence in files changed since REF (git).
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Files larger than this many bytes are not analysed (reported).
+    #[arg(long, default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print nothing but findings (no summary line).
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InventoryArgs {
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Json)]
+    pub format: InventoryFormat,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+    /// One line per finding: `CODE path:line:col rule sdk=… capability=… tie=…`.
+    Concise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Json,
+    Markdown,
+    Concise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,510 @@
+//! Linking: group files into app units from project markers, then derive the ties
+//! between SDKs and capabilities inside each unit. Two unrelated apps never tie.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::finding::TieKind;
+use crate::model::{Evidence, EvidenceKind, FileFacts, Level, Location, Marker, Platform, Presence, Step};
+use crate::walk::FileKind;
+
+/// One analysed file, as the linker sees it.
+pub struct AnalysedFile {
+    pub path: String,
+    pub kind: FileKind,
+    pub facts: FileFacts,
+}
+
+/// A link between an SDK and a capability, with its evidence chain.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Tie {
+    pub sdk: String,
+    pub capability: String,
+    pub kind: TieKind,
+    /// The sink: the SDK call, or the dependency line for collection ties.
+    pub at: Location,
+    /// Where the capability comes from (the API read, or the permission line).
+    pub source: Option<Location>,
+    /// Source → … → sink for flows; empty otherwise.
+    pub chain: Vec<Step>,
+    pub detail: String,
+}
+
+/// What one capability looks like in one unit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CapabilityFacts {
+    pub declared: Vec<Evidence>,
+    pub used: Vec<Evidence>,
+    pub removed: Vec<Evidence>,
+    /// Whether the unit reads precise location (see `precision`).
+    pub precise: bool,
+    pub background: bool,
+}
+
+impl CapabilityFacts {
+    /// Declared (and not stripped) or used: the app has the capability.
+    pub fn granted(&self) -> bool {
+        !self.declared.is_empty() || !self.used.is_empty()
+    }
+}
+
+/// One app: its root folder, its platforms, and everything found in its files.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AppUnit {
+    /// Scan-relative folder (`.` for the scan root).
+    pub root: String,
+    pub platforms: BTreeSet<Platform>,
+    pub files: BTreeSet<String>,
+    /// Presence evidence per SDK id.
+    pub sdks: BTreeMap<String, Vec<Evidence>>,
+    pub capabilities: BTreeMap<String, CapabilityFacts>,
+    pub ties: Vec<Tie>,
+    /// Everything else the rules look at (purpose strings, privacy manifest facts).
+    pub other: Vec<Evidence>,
+}
+
+impl AppUnit {
+    pub fn capability(&self, id: &str) -> Option<&CapabilityFacts> {
+        self.capabilities.get(id)
+    }
+    pub fn has_platform(&self, platform: Platform) -> bool {
+        self.platforms.contains(&platform)
+    }
+    /// The SDK's most telling presence: a dependency line first, then an import.
+    pub fn sdk_anchor(&self, sdk: &str) -> Option<&Evidence> {
+        let list = self.sdks.get(sdk)?;
+        list.iter()
+            .find(|e| matches!(e.kind, EvidenceKind::SdkPresence { via: Presence::Dependency, .. }))
+            .or_else(|| list.first())
+    }
+}
+
+/// The linked facts of a whole scan.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub units: Vec<AppUnit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RootKind {
+    CrossPlatform(Platform),
+    AndroidApp,
+    Ios,
+    Web,
+}
+
+/// Group files into app units and compute ties.
+pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
+    let layout = Layout::discover(files);
+    let mut units: BTreeMap<String, AppUnit> = BTreeMap::new();
+    for file in files {
+        for root in layout.units_of(&file.path, file.kind) {
+            let unit = units.entry(root.clone()).or_insert_with(|| AppUnit {
+                root: if root.is_empty() { ".".into() } else { root.clone() },
+                ..AppUnit::default()
+            });
+            if let Some(kind) = layout.roots.get(&root) {
+                if let RootKind::CrossPlatform(p) = kind {
+                    unit.platforms.insert(*p);
+                }
+            }
+            if let Some(p) = platform_of(file.kind) {
+                unit.platforms.insert(p);
+            }
+            unit.files.insert(file.path.clone());
+            add_evidence(unit, &file.facts.evidence);
+        }
+    }
+    let mut units: Vec<AppUnit> = units.into_values().collect();
+    for unit in &mut units {
+        finish_capabilities(unit);
+        unit.ties = ties(unit, catalog);
+    }
+    Facts { units }
+}
+
+fn platform_of(kind: FileKind) -> Option<Platform> {
+    Some(match kind {
+        FileKind::AndroidManifest
+        | FileKind::GradleBuild
+        | FileKind::GradleSettings
+        | FileKind::VersionCatalog
+        | FileKind::Kotlin
+        | FileKind::Java => Platform::Android,
+        FileKind::InfoPlist
+        | FileKind::PrivacyManifest
+        | FileKind::XcodeProject
+        | FileKind::Xcconfig
+        | FileKind::Podfile
+        | FileKind::PodfileLock
+        | FileKind::PackageSwift
+        | FileKind::PackageResolved
+        | FileKind::XcodeGen
+        | FileKind::Cartfile
+        | FileKind::Swift
+        | FileKind::ObjectiveC => Platform::Ios,
+        FileKind::Html => Platform::Web,
+        FileKind::ExpoConfig => Platform::ReactNative,
+        FileKind::Pubspec | FileKind::PubspecLock | FileKind::Dart => Platform::Flutter,
+        FileKind::CargoToml | FileKind::Rust | FileKind::TauriConfig | FileKind::TauriCapability => {
+            Platform::Rust
+        }
+        FileKind::PackageJson | FileKind::JavaScript | FileKind::TypeScript => return None,
+    })
+}
+
+/// Unit roots and the Android module graph, from the markers of every file.
+struct Layout {
+    /// Unit root folder → kind (after merging native folders into cross-platform roots).
+    roots: BTreeMap<String, RootKind>,
+    /// Gradle module folder → the unit roots (application modules) that reach it.
+    module_units: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Whether `dir` is `ancestor` or lies under it ("" is the scan root).
+fn is_within(dir: &str, ancestor: &str) -> bool {
+    ancestor.is_empty()
+        || dir == ancestor
+        || (dir.starts_with(ancestor) && dir.as_bytes().get(ancestor.len()) == Some(&b'/'))
+}
+
+fn join_dir(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if base.is_empty() { vec![] } else { base.split('/').collect() };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+impl Layout {
+    fn discover(files: &[AnalysedFile]) -> Layout {
+        let mut raw_roots: BTreeMap<String, RootKind> = BTreeMap::new();
+        let mut modules: BTreeSet<String> = BTreeSet::new();
+        let mut apps: BTreeSet<String> = BTreeSet::new();
+        let mut project_deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // settings folder → (project path → module folder)
+        let mut includes: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut web_candidates: BTreeSet<String> = BTreeSet::new();
+
+        for file in files {
+            let dir = parent_dir(&file.path).to_string();
+            for m in &file.facts.markers {
+                match &m.marker {
+                    Marker::AndroidApplication => {
+                        apps.insert(dir.clone());
+                        modules.insert(dir.clone());
+                    }
+                    Marker::GradleModule => {
+                        modules.insert(dir.clone());
+                    }
+                    Marker::GradleProjectDependency { project } => {
+                        project_deps.entry(dir.clone()).or_default().push(project.clone());
+                    }
+                    Marker::GradleInclude { project, dir: module_dir } => {
+                        let module_dir = module_dir
+                            .clone()
+                            .unwrap_or_else(|| join_dir(&dir, &project.trim_start_matches(':').replace(':', "/")));
+                        includes.entry(dir.clone()).or_default().insert(project.clone(), module_dir);
+                    }
+                    Marker::IosApp => {
+                        let mut d = dir.as_str();
+                        while d.ends_with(".xcodeproj") || d.ends_with(".xcworkspace") {
+                            d = parent_dir(d);
+                        }
+                        raw_roots.entry(d.to_string()).or_insert(RootKind::Ios);
+                    }
+                    Marker::PackageJson { react_native, expo, .. } => {
+                        if *react_native || *expo {
+                            raw_roots.insert(dir.clone(), RootKind::CrossPlatform(Platform::ReactNative));
+                        } else {
+                            web_candidates.insert(dir.clone());
+                        }
+                    }
+                    Marker::FlutterApp => {
+                        raw_roots.insert(dir.clone(), RootKind::CrossPlatform(Platform::Flutter));
+                    }
+                    Marker::TauriConfig | Marker::CargoPackage { tauri: true } => {
+                        let root = if dir == "src-tauri" {
+                            String::new()
+                        } else if let Some(p) = dir.strip_suffix("/src-tauri") {
+                            p.to_string()
+                        } else {
+                            dir.clone()
+                        };
+                        raw_roots.insert(root, RootKind::CrossPlatform(Platform::Rust));
+                    }
+                    Marker::CargoPackage { tauri: false } => {}
+                    Marker::WebPage => {
+                        web_candidates.insert(dir.clone());
+                    }
+                }
+            }
+        }
+        for app in &apps {
+            raw_roots.entry(app.clone()).or_insert(RootKind::AndroidApp);
+        }
+
+        // Cross-platform roots absorb the native and web roots inside them.
+        let cross: Vec<String> = raw_roots
+            .iter()
+            .filter(|(_, k)| matches!(k, RootKind::CrossPlatform(_)))
+            .map(|(r, _)| r.clone())
+            .collect();
+        let absorbing = |dir: &str| -> Option<String> {
+            cross
+                .iter()
+                .filter(|c| is_within(dir, c) && c.as_str() != dir)
+                .max_by_key(|c| c.len())
+                .cloned()
+        };
+        let mut roots: BTreeMap<String, RootKind> = BTreeMap::new();
+        let mut redirect: BTreeMap<String, String> = BTreeMap::new();
+        for (root, kind) in &raw_roots {
+            match (kind, absorbing(root)) {
+                (RootKind::CrossPlatform(_), _) | (_, None) => {
+                    roots.insert(root.clone(), *kind);
+                }
+                (_, Some(outer)) => {
+                    redirect.insert(root.clone(), outer);
+                }
+            }
+        }
+        for dir in web_candidates {
+            let inside_other = raw_roots.keys().any(|r| is_within(&dir, r) || is_within(r, &dir));
+            if !inside_other {
+                roots.insert(dir, RootKind::Web);
+            }
+        }
+
+        // Android module graph: each application module reaches modules via project().
+        let resolve_project = |from: &str, project: &str| -> String {
+            let settings = includes
+                .keys()
+                .filter(|s| is_within(from, s))
+                .max_by_key(|s| s.len());
+            if let Some(settings) = settings
+                && let Some(dir) = includes[settings].get(project)
+            {
+                return dir.clone();
+            }
+            let base = settings.cloned().unwrap_or_default();
+            join_dir(&base, &project.trim_start_matches(':').replace(':', "/"))
+        };
+        let mut module_units: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for app in &apps {
+            let unit = redirect.get(app).cloned().unwrap_or_else(|| app.clone());
+            let mut stack = vec![app.clone()];
+            let mut seen = BTreeSet::new();
+            while let Some(module) = stack.pop() {
+                if !seen.insert(module.clone()) {
+                    continue;
+                }
+                module_units.entry(module.clone()).or_default().insert(unit.clone());
+                for dep in project_deps.get(&module).into_iter().flatten() {
+                    stack.push(resolve_project(&module, dep));
+                }
+            }
+        }
+        for module in &modules {
+            module_units.entry(module.clone()).or_default();
+        }
+        Layout { roots, module_units }
+    }
+
+    /// The unit roots a file belongs to.
+    fn units_of(&self, path: &str, kind: FileKind) -> Vec<String> {
+        let dir = parent_dir(path);
+        // Inside a Gradle module: the apps that reach the module.
+        if let Some((_, units)) = self
+            .module_units
+            .iter()
+            .filter(|(m, _)| is_within(dir, m))
+            .max_by_key(|(m, _)| m.len())
+            && !units.is_empty()
+        {
+            let deepest_root = self.deepest_root(dir);
+            let mut out: BTreeSet<String> = units.clone();
+            // A module inside a cross-platform root also belongs to that root.
+            if let Some(root) = deepest_root
+                && matches!(self.roots.get(&root), Some(RootKind::CrossPlatform(_)))
+            {
+                out = [root].into();
+            }
+            return out.into_iter().collect();
+        }
+        if let Some(root) = self.deepest_root(dir) {
+            return vec![root];
+        }
+        // Shared build files above the apps (a version catalog in `gradle/`, a root
+        // build.gradle): they belong to every unit below their project folder.
+        let context = if kind == FileKind::VersionCatalog { parent_dir(dir) } else { dir };
+        let below: Vec<String> = self
+            .roots
+            .keys()
+            .filter(|r| is_within(r, context))
+            .cloned()
+            .collect();
+        if below.is_empty() { vec![String::new()] } else { below }
+    }
+
+    fn deepest_root(&self, dir: &str) -> Option<String> {
+        self.roots
+            .keys()
+            .filter(|r| is_within(dir, r))
+            .max_by_key(|r| r.len())
+            .cloned()
+    }
+}
+
+fn add_evidence(unit: &mut AppUnit, evidence: &[Evidence]) {
+    for e in evidence {
+        match &e.kind {
+            EvidenceKind::SdkPresence { sdk, .. } => {
+                unit.sdks.entry(sdk.clone()).or_default().push(e.clone());
+            }
+            EvidenceKind::CapabilityDeclared { capability, removed, .. } => {
+                let c = unit.capabilities.entry(capability.clone()).or_default();
+                if *removed { c.removed.push(e.clone()) } else { c.declared.push(e.clone()) }
+            }
+            EvidenceKind::CapabilityUse { capability, .. } => {
+                unit.capabilities.entry(capability.clone()).or_default().used.push(e.clone());
+            }
+            _ => unit.other.push(e.clone()),
+        }
+    }
+}
+
+/// The permission (or key) a declaration names: the first word of its detail.
+pub fn declared_key(e: &Evidence) -> &str {
+    e.detail.split_whitespace().next().unwrap_or("")
+}
+
+fn level_of(e: &Evidence) -> Level {
+    match &e.kind {
+        EvidenceKind::CapabilityDeclared { level, .. } | EvidenceKind::CapabilityUse { level, .. } => *level,
+        _ => Level::NONE,
+    }
+}
+
+fn finish_capabilities(unit: &mut AppUnit) {
+    for facts in unit.capabilities.values_mut() {
+        // The manifest merger drops a permission any manifest of the unit removes.
+        let removed: BTreeSet<String> = facts.removed.iter().map(|e| declared_key(e).to_string()).collect();
+        facts.declared.retain(|e| !removed.contains(declared_key(e)));
+        facts.declared.sort();
+        facts.declared.dedup();
+        facts.used.sort();
+        facts.used.dedup();
+        facts.removed.sort();
+        facts.removed.dedup();
+        let all = facts.declared.iter().chain(&facts.used);
+        let levels: Vec<Level> = all.map(level_of).collect();
+        let any_precise = levels.iter().any(|l| l.precise == Some(true));
+        let any_coarse = levels.iter().any(|l| l.precise == Some(false));
+        // Without a coarse-only declaration, platforms give full accuracy.
+        facts.precise = any_precise || (!any_coarse && !levels.is_empty());
+        facts.background = levels.iter().any(|l| l.background);
+    }
+    for list in unit.sdks.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    unit.other.sort();
+    unit.other.dedup();
+}
+
+fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
+    let mut out = Vec::new();
+    for e in &unit.other {
+        match &e.kind {
+            EvidenceKind::Flow { sdk, capability, chain } => out.push(Tie {
+                sdk: sdk.clone(),
+                capability: capability.clone(),
+                kind: TieKind::Flow,
+                at: e.at.clone(),
+                source: chain.first().map(|s| s.at.clone()),
+                chain: chain.clone(),
+                detail: e.detail.clone(),
+            }),
+            EvidenceKind::SdkApiCall { sdk, capability } => out.push(Tie {
+                sdk: sdk.clone(),
+                capability: capability.clone(),
+                kind: TieKind::SdkApi,
+                at: e.at.clone(),
+                source: None,
+                chain: Vec::new(),
+                detail: e.detail.clone(),
+            }),
+            _ => {}
+        }
+    }
+    let removed: BTreeSet<&str> = unit
+        .capabilities
+        .values()
+        .flat_map(|c| c.removed.iter().map(declared_key))
+        .collect();
+    for sdk_id in unit.sdks.keys() {
+        let Some(sdk) = catalog.sdk(sdk_id) else { continue };
+        let Some(anchor) = unit.sdk_anchor(sdk_id) else { continue };
+        for collect in sdk.collects.iter().filter(|c| !c.opt_in) {
+            let Some(cap) = unit.capability(&collect.capability) else { continue };
+            if !cap.granted() {
+                continue;
+            }
+            out.push(Tie {
+                sdk: sdk_id.clone(),
+                capability: collect.capability.clone(),
+                kind: TieKind::AutoCollect,
+                at: anchor.at.clone(),
+                source: cap.declared.first().or(cap.used.first()).map(|e| e.at.clone()),
+                chain: Vec::new(),
+                detail: format!("{} collects {} when the app grants it", sdk.name, collect.capability),
+            });
+        }
+        let dependencies: Vec<&Evidence> = unit.sdks[sdk_id]
+            .iter()
+            .filter(|e| matches!(e.kind, EvidenceKind::SdkPresence { via: Presence::Dependency, .. }))
+            .collect();
+        for perm in &sdk.permissions {
+            let shipped = match &perm.artifact {
+                Some(artifact) => dependencies.iter().find(|e| e.detail.contains(artifact.as_str())),
+                None => dependencies.first(),
+            };
+            let Some(dep) = shipped else { continue };
+            if removed.contains(perm.permission.as_str()) {
+                continue;
+            }
+            let Some((cap, _)) = catalog.permission(&perm.permission) else { continue };
+            out.push(Tie {
+                sdk: sdk_id.clone(),
+                capability: cap.id.clone(),
+                kind: TieKind::SdkPermission,
+                at: dep.at.clone(),
+                source: None,
+                chain: Vec::new(),
+                detail: format!("{} adds {} through the manifest merger", sdk.name, perm.permission),
+            });
+        }
+    }
+    out.sort();
+    // One collection tie per SDK, capability and kind; every call site stays.
+    out.dedup_by(|a, b| {
+        a.sdk == b.sdk
+            && a.capability == b.capability
+            && a.kind == b.kind
+            && matches!(a.kind, TieKind::AutoCollect | TieKind::SdkPermission)
+    });
+    out
+}

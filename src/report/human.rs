@@ -1,0 +1,206 @@
+//! Human output through miette: graphical with snippets on a terminal, narratable
+//! plain text otherwise (pipes, CI logs, NO_COLOR, screen readers).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
+    SourceCode,
+};
+
+use super::Report;
+use crate::finding::{Finding, Severity};
+use crate::policy::PolicyOrigin;
+use crate::rules;
+
+pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Result<()> {
+    if let PolicyOrigin::DefaultPreset(name) = report.policy {
+        writeln!(
+            out,
+            "note: no privlint.yaml found: using the `{name}` preset (run `privlint init` to write one)\n"
+        )?;
+    }
+    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    for finding in report.findings {
+        let text = sources
+            .entry(finding.at.path.clone())
+            .or_insert_with(|| read_text(report.root, &finding.at.path))
+            .clone();
+        let diagnostic = FindingDiagnostic::new(finding, text);
+        let mut rendered = String::new();
+        let result = if graphical {
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
+                .with_width(110)
+                .render_report(&mut rendered, &diagnostic)
+        } else {
+            NarratableReportHandler::new().render_report(&mut rendered, &diagnostic)
+        };
+        if result.is_err() {
+            rendered = format!(
+                "{} {}:{}:{}: {}\n",
+                finding.code, finding.at.path, finding.at.line, finding.at.column, finding.message
+            );
+        }
+        writeln!(out, "{}", rendered.trim_end())?;
+        writeln!(out)?;
+    }
+    write_summary(report, out)
+}
+
+/// The closing line: counts, apps, files, and what was skipped (never silently).
+pub fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "privlint: {}, {}, {} in {} ({} scanned, {} skipped)",
+        plural(report.count(Severity::Error), "error"),
+        plural(report.count(Severity::Warning), "warning"),
+        plural(report.count(Severity::Note), "note"),
+        plural(report.apps, "app"),
+        plural(report.files_scanned, "file"),
+        report.skipped.len(),
+    )?;
+    for s in report.skipped.iter().take(20) {
+        writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
+    }
+    if report.skipped.len() > 20 {
+        writeln!(out, "  … and {} more skipped files", report.skipped.len() - 20)?;
+    }
+    Ok(())
+}
+
+fn read_text(root: &std::path::Path, path: &str) -> Option<String> {
+    let full = root.join(path);
+    let meta = std::fs::metadata(&full).ok()?;
+    if meta.len() > 8 * 1024 * 1024 {
+        return None;
+    }
+    let bytes = std::fs::read(full).ok()?;
+    let text = String::from_utf8_lossy(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes)).into_owned();
+    (!text.contains('\0')).then_some(text)
+}
+
+/// Byte offset of a 1-based line and column (characters) in `text`.
+fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
+    let mut start = 0usize;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let line_text = text[start..].split('\n').next().unwrap_or("");
+    let col = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line_text.len(), |(i, _)| i);
+    Some(start + col)
+}
+
+/// Length of the token at `offset`, for a readable underline.
+fn token_len(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '@' | '$')))
+        .map_or(text.len() - offset, |(i, _)| i)
+        .max(1)
+}
+
+struct FindingDiagnostic {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: String,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl FindingDiagnostic {
+    fn new(finding: &Finding, text: Option<String>) -> FindingDiagnostic {
+        let rule = rules::lookup(finding.code);
+        let mut notes = Vec::new();
+        let mut labels = Vec::new();
+        if let Some(text) = &text {
+            if let Some(offset) = offset_of(text, finding.at.line, finding.at.column) {
+                labels.push(LabeledSpan::new_primary_with_span(
+                    Some(finding.rule.to_string()),
+                    (offset, token_len(text, offset)),
+                ));
+            }
+        }
+        for related in &finding.related {
+            let same_file = related.at.path == finding.at.path;
+            let offset = text
+                .as_deref()
+                .filter(|_| same_file)
+                .and_then(|t| offset_of(t, related.at.line, related.at.column).map(|o| (o, token_len(t, o))));
+            match offset {
+                Some(span) => labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), span)),
+                None => notes.push(format!(
+                    "{}:{}:{}: {}",
+                    related.at.path, related.at.line, related.at.column, related.message
+                )),
+            }
+        }
+        let mut help = String::new();
+        if labels.is_empty() {
+            help.push_str(&format!("at {}:{}:{}\n", finding.at.path, finding.at.line, finding.at.column));
+        }
+        for n in notes {
+            help.push_str(&n);
+            help.push('\n');
+        }
+        if let Some(rule) = rule {
+            help.push_str(&format!("{} — see `privlint explain {}`", rule.summary, rule.code));
+        }
+        FindingDiagnostic {
+            message: finding.message.clone(),
+            code: format!("{}({})", finding.code, finding.rule),
+            severity: match finding.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Note => miette::Severity::Advice,
+            },
+            help,
+            source: text.map(|t| NamedSource::new(finding.at.path.clone(), t)),
+            labels,
+        }
+    }
+}
+
+impl fmt::Debug for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() || self.source.is_none() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}

@@ -1,0 +1,164 @@
+//! PL401 missing-purpose-string and PL402 privacy-manifest-gap: the App Store checks.
+
+use std::collections::BTreeSet;
+
+use super::Draft;
+use crate::catalog::Catalog;
+use crate::finding::Finding;
+use crate::link::AppUnit;
+use crate::model::{EvidenceKind, Platform};
+use crate::policy::Policy;
+
+const TRACKING_CATEGORIES: &[&str] = &["advertising", "attribution"];
+
+pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mut Vec<Finding>) {
+    if !unit.has_platform(Platform::Ios) {
+        return;
+    }
+    if policy.requires_purpose_strings() {
+        missing_purpose_strings(unit, catalog, out);
+    }
+    if policy.requires_privacy_manifest() {
+        privacy_manifest_gaps(unit, catalog, out);
+    }
+}
+
+fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let keys: BTreeSet<&str> = unit
+        .other
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EvidenceKind::PurposeString { key } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    let info_plist = unit.files.iter().find(|f| f.ends_with("Info.plist"));
+    for (id, facts) in &unit.capabilities {
+        let Some(def) = catalog.capability(id) else { continue };
+        if def.plist_keys.is_empty() || facts.used.is_empty() {
+            continue;
+        }
+        // Expo and other config files that declare the capability also write the key.
+        let declared_by_config = facts
+            .declared
+            .iter()
+            .any(|e| e.at.path.ends_with("app.json") || e.at.path.contains("app.config."));
+        if declared_by_config || def.plist_keys.iter().any(|k| keys.contains(k.key.as_str())) {
+            continue;
+        }
+        let needed: Vec<&str> = def
+            .plist_keys
+            .iter()
+            .filter(|k| k.required_for_use)
+            .map(|k| k.key.as_str())
+            .collect();
+        let needed = if needed.is_empty() {
+            def.plist_keys.first().map(|k| k.key.as_str()).unwrap_or_default().to_string()
+        } else {
+            needed.join(" or ")
+        };
+        let first = &facts.used[0];
+        let mut draft = Draft::new(
+            format!(
+                "`{}` uses the {id} but the app has no {needed}: iOS terminates the app when it asks",
+                first.detail
+            ),
+            first.at.clone(),
+        )
+        .capability(id)
+        .identity(&needed);
+        for other in facts.used.iter().skip(1).take(5) {
+            draft = draft.related(other.at.clone(), format!("also used here: {}", other.detail));
+        }
+        if let Some(plist) = info_plist {
+            draft = draft.related(
+                crate::model::Location::new(plist.clone(), 1, 1),
+                format!("add {needed} to this Info.plist"),
+            );
+        }
+        out.push(draft.finish("PL401"));
+    }
+}
+
+fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let manifest_facts: Vec<_> = unit
+        .other
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EvidenceKind::PrivacyManifestDataType { .. } | EvidenceKind::PrivacyManifestTracking { .. }
+            )
+        })
+        .collect();
+    let Some(manifest) = unit.files.iter().find(|f| f.ends_with("PrivacyInfo.xcprivacy")) else {
+        return;
+    };
+    let manifest_at = manifest_facts
+        .first()
+        .map(|e| e.at.clone())
+        .unwrap_or_else(|| crate::model::Location::new(manifest.clone(), 1, 1));
+    let declared_caps: BTreeSet<String> = manifest_facts
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EvidenceKind::PrivacyManifestDataType { data_type } => {
+                catalog.data_type(data_type).map(|(c, _)| c.id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut reported = BTreeSet::new();
+    for tie in &unit.ties {
+        let Some(cap) = catalog.capability(&tie.capability) else { continue };
+        if cap.privacy_data_types.is_empty() || declared_caps.contains(&tie.capability) {
+            continue;
+        }
+        if !reported.insert((tie.sdk.clone(), tie.capability.clone())) {
+            continue;
+        }
+        let sdk_name = catalog.sdk(&tie.sdk).map_or(tie.sdk.as_str(), |s| s.name.as_str());
+        let types: Vec<&str> = cap.privacy_data_types.iter().map(|d| d.data_type.as_str()).collect();
+        out.push(
+            Draft::new(
+                format!(
+                    "{sdk_name} receives the {} ({}), but PrivacyInfo.xcprivacy declares none of {}",
+                    tie.capability,
+                    tie.kind.as_str(),
+                    types.join(", ")
+                ),
+                tie.at.clone(),
+            )
+            .sdk(&tie.sdk)
+            .capability(&tie.capability)
+            .tie(tie.kind)
+            .identity("data-type")
+            .related(manifest_at.clone(), "the privacy manifest")
+            .finish("PL402"),
+        );
+    }
+    let tracking_false = manifest_facts
+        .iter()
+        .find(|e| matches!(e.kind, EvidenceKind::PrivacyManifestTracking { tracking: false }));
+    if let Some(tracking) = tracking_false {
+        for sdk_id in unit.sdks.keys() {
+            let Some(sdk) = catalog.sdk(sdk_id) else { continue };
+            if !TRACKING_CATEGORIES.contains(&sdk.category.as_str()) {
+                continue;
+            }
+            let Some(anchor) = unit.sdk_anchor(sdk_id) else { continue };
+            out.push(
+                Draft::new(
+                    format!(
+                        "{} is an {} SDK, but PrivacyInfo.xcprivacy declares NSPrivacyTracking false",
+                        sdk.name, sdk.category
+                    ),
+                    anchor.at.clone(),
+                )
+                .sdk(sdk_id)
+                .identity("tracking")
+                .related(tracking.at.clone(), "NSPrivacyTracking is false here")
+                .finish("PL402"),
+            );
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The pipeline: walk → classify → extract (in parallel) → link. Policy evaluation,
+//! suppression and reporting build on the [`Analysis`] this returns.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::extract::{self, FileInput};
+use crate::link::{self, AnalysedFile, Facts};
+use crate::model::{FileFacts, FileProblem, InlineAllow, Location};
+use crate::suppress;
+use crate::walk::{self, FileKind};
+
+/// Files above this size are not analysed (reported, never silent). Real manifests
+/// and hand-written sources are far smaller; generated bundles are not worth parsing.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub threads: usize,
+    pub max_file_size: u64,
+    /// `paths.ignore` globs of the policy (scan-relative).
+    pub ignore: Vec<String>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: 0,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// A file that was deliberately not analysed, with the reason (counted as skipped).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Everything the scan found before the policy is applied.
+#[derive(Debug)]
+pub struct Analysis {
+    pub root: PathBuf,
+    pub facts: Facts,
+    /// PL900 material: files that could not be analysed.
+    pub problems: Vec<FileProblem>,
+    pub skipped: Vec<Skipped>,
+    pub allows: Vec<InlineAllow>,
+    pub files_scanned: usize,
+}
+
+/// Walk `root`, extract every file in parallel and link the results.
+pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysis {
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    };
+    let walked = walk::walk(root, threads);
+    let ignore = crate::scan_globs(&options.ignore);
+    let candidates: Vec<_> = walked
+        .files
+        .into_iter()
+        .filter(|c| !ignore.as_ref().is_some_and(|g| g.is_match(&c.relative)))
+        .collect();
+
+    let run = || {
+        candidates
+            .par_iter()
+            .map(|c| {
+                let outcome = analyse_file(&c.absolute, &c.relative, c.kind, catalog, options.max_file_size);
+                (c.relative.clone(), c.kind, outcome)
+            })
+            .collect::<Vec<_>>()
+    };
+    let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+
+    let mut problems: Vec<FileProblem> = walked
+        .problems
+        .into_iter()
+        .map(|p| FileProblem {
+            at: Location::new(p.relative, 1, 1),
+            reason: p.reason,
+        })
+        .collect();
+    let mut skipped: Vec<Skipped> = walked
+        .skipped
+        .into_iter()
+        .map(|s| Skipped {
+            path: s.relative,
+            reason: s.reason,
+        })
+        .collect();
+    let mut allows = Vec::new();
+    let mut files = Vec::new();
+    let files_scanned = results.len();
+    for (path, kind, outcome) in results {
+        match outcome {
+            FileOutcome::Analysed(mut facts) => {
+                problems.append(&mut facts.problems);
+                allows.append(&mut facts.allows);
+                files.push(AnalysedFile { path, kind, facts });
+            }
+            FileOutcome::Skipped(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    skipped.sort();
+    allows.sort();
+    let facts = link::link(&files, catalog);
+    Analysis {
+        root: root.to_path_buf(),
+        facts,
+        problems,
+        skipped,
+        allows,
+        files_scanned,
+    }
+}
+
+enum FileOutcome {
+    Analysed(FileFacts),
+    Skipped(String),
+}
+
+fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catalog, max_size: u64) -> FileOutcome {
+    let problem = |reason: String| {
+        let mut facts = FileFacts::default();
+        facts.problem(Location::new(relative, 1, 1), reason);
+        FileOutcome::Analysed(facts)
+    };
+    match std::fs::metadata(absolute) {
+        Ok(m) if m.len() > max_size => {
+            let reason = format!(
+                "larger than the {} MiB limit ({} bytes; raise it with --max-file-size)",
+                max_size / (1024 * 1024),
+                m.len()
+            );
+            return if kind.is_source() { FileOutcome::Skipped(reason) } else { problem(reason) };
+        }
+        Ok(_) => {}
+        Err(e) => return problem(format!("cannot read: {e}")),
+    }
+    let bytes = match std::fs::read(absolute) {
+        Ok(b) => b,
+        Err(e) => return problem(format!("cannot read: {e}")),
+    };
+    let text = match decode(&bytes, kind) {
+        Ok(t) => t,
+        Err(reason) => return problem(reason),
+    };
+    let input = FileInput {
+        path: relative,
+        bytes: &bytes,
+        text: &text,
+        catalog,
+    };
+    // A bug in one extractor must not take the scan down: it becomes PL900.
+    let extracted = catch_unwind(AssertUnwindSafe(|| extract::extract(kind, &input)));
+    match extracted {
+        Ok(mut facts) => {
+            if let Some(skip) = facts
+                .problems
+                .iter()
+                .find_map(|p| p.reason.strip_prefix("skipped: "))
+            {
+                return FileOutcome::Skipped(skip.to_string());
+            }
+            facts.allows = suppress::inline_allows(relative, &text);
+            FileOutcome::Analysed(facts)
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            problem(format!("internal error while analysing this file ({message}); please report it"))
+        }
+    }
+}
+
+/// Bytes → text: UTF-8 (BOM stripped), UTF-16 with a BOM, or lossy UTF-8 for stray
+/// bytes. Binary content in a text format is an error (binary plists are bytes, fine).
+fn decode(bytes: &[u8], kind: FileKind) -> Result<String, String> {
+    if kind == FileKind::InfoPlist && bytes.starts_with(b"bplist") {
+        return Ok(String::new());
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return Ok(String::from_utf8_lossy(rest).into_owned());
+    }
+    for (bom, little) in [([0xFF, 0xFE], true), ([0xFE, 0xFF], false)] {
+        if let Some(rest) = bytes.strip_prefix(&bom) {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+                .collect();
+            return String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".to_string());
+        }
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err("binary content in a text file".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
