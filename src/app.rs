@@ -51,8 +51,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Catalog {
             command,
             literals,
+            export,
             catalog,
-        } => catalog_command(command, literals, &catalog, out),
+        } => match export {
+            Some(crate::cli::ExportFormat::Semgrep) => {
+                load_catalog(&catalog).and_then(|c| write_out(out, &crate::export::semgrep_rules(&c)))
+            }
+            None => catalog_command(command, literals, &catalog, out),
+        },
         Command::Init {
             path,
             force,
@@ -175,8 +181,18 @@ fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy
     }
 }
 
+/// What a scan command produced: the analysis, its sorted findings, and with
+/// `--changed-since` the reference and the files changed since it.
+struct Scanned {
+    analysis: Analysis,
+    policy: Policy,
+    catalog: Catalog,
+    findings: Vec<Finding>,
+    changed: Option<(String, BTreeSet<String>)>,
+}
+
 /// Scan, evaluate and suppress: the findings of a scan command, sorted.
-fn findings_for(args: &ScanArgs) -> Result<(Analysis, Policy, Vec<Finding>), Failure> {
+fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
     let catalog = load_catalog(&args.catalog)?;
     let target = resolve_target(&args.paths)?;
     let policy = load_policy(args, &target.root, &catalog)?;
@@ -200,15 +216,23 @@ fn findings_for(args: &ScanArgs) -> Result<(Analysis, Policy, Vec<Finding>), Fai
     if !target.only.is_empty() {
         findings.retain(|f| target.only.iter().any(|o| f.at.path == *o || f.at.path.starts_with(&format!("{o}/"))));
     }
+    let mut changed = None;
     if let Some(reference) = &args.changed_since {
-        let changed = changed_files(&target.root, reference)?;
+        let files = changed_files(&target.root, reference)?;
         findings.retain(|f| {
-            changed.contains(&f.at.path) || f.related.iter().any(|r| changed.contains(&r.at.path))
+            files.contains(&f.at.path) || f.related.iter().any(|r| files.contains(&r.at.path))
         });
+        changed = Some((reference.clone(), files));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    Ok((analysis, policy, findings))
+    Ok(Scanned {
+        analysis,
+        policy,
+        catalog,
+        findings,
+        changed,
+    })
 }
 
 fn read_baseline(file: &Path) -> Result<BTreeSet<String>, Failure> {
@@ -262,7 +286,16 @@ fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
 }
 
 fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Exit, Failure> {
-    let (analysis, policy, findings) = findings_for(args)?;
+    let Scanned {
+        analysis,
+        policy,
+        catalog,
+        findings,
+        changed,
+    } = findings_for(args)?;
+    let introduced = changed
+        .as_ref()
+        .map(|(reference, files)| report::changes::introduced(reference, &analysis.facts.units, files));
     let report = Report {
         findings: &findings,
         files_scanned: analysis.files_scanned,
@@ -270,6 +303,9 @@ fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> R
         policy: &policy.origin,
         root: &analysis.root,
         apps: analysis.facts.units.len(),
+        units: &analysis.facts.units,
+        catalog: &catalog,
+        introduced: introduced.as_ref(),
     };
     let format = match args.format {
         OutputFormat::Human => Format::Human,
@@ -315,7 +351,7 @@ fn inventory_command(args: &crate::cli::InventoryArgs, out: &mut dyn Write) -> R
     match args.format {
         InventoryFormat::Json => report::inventory::write_json(&analysis.facts.units, &catalog, &mut buffer),
         InventoryFormat::Concise => report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer),
-        InventoryFormat::Markdown => report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer),
+        InventoryFormat::Markdown => report::markdown::write_inventory(&analysis.facts.units, &catalog, &mut buffer),
     }
     .map_err(io_failure)?;
     match &args.output {
@@ -409,7 +445,7 @@ fn init_command(path: &Path, force: bool, arg: &CatalogArg, out: &mut dyn Write)
 }
 
 fn baseline_command(file: &Path, args: &ScanArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let (_, _, findings) = findings_for(args)?;
+    let findings = findings_for(args)?.findings;
     let mut text = String::from("# privlint baseline: one finding fingerprint per line\n");
     for f in &findings {
         text.push_str(&format!("{}  # {} {}:{}\n", f.fingerprint, f.code, f.at.path, f.at.line));

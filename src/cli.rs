@@ -34,6 +34,9 @@ pub enum Command {
         /// Print the prefilter literal set, one per line (for benchmarks with ripgrep).
         #[arg(long)]
         literals: bool,
+        /// Print the catalog as another tool's rule pack (`semgrep`: YAML rules).
+        #[arg(long, value_enum, value_name = "TOOL")]
+        export: Option<ExportFormat>,
         #[command(flatten)]
         catalog: CatalogArg,
     },
@@ -143,6 +146,12 @@ pub enum OutputFormat {
     Markdown,
     /// One line per finding: `CODE path:line:col rule sdk=… capability=… tie=…`.
     Concise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Semgrep rules: capability APIs and SDK imports as `pattern-either`.
+    Semgrep,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod extract;
+pub mod export;
 pub mod app;
 pub mod cli;
 pub mod finding;

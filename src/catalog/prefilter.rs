@@ -46,6 +46,8 @@ impl Prefilter {
         literals.dedup();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
+            // Receivers match case-insensitively (`locationManager` for `LocationManager`).
+            .ascii_case_insensitive(true)
             .build(&literals)
             .ok();
         Prefilter {

@@ -375,7 +375,7 @@ impl<'a> Context<'a> {
                             Some(r) => self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r),
                             None => self.sdk_known(sdk),
                         }
-                        && (!t.when_true || compact_lower(&call.args_text).contains("true"))
+                        && (!t.when_true || switches_on(&call.args_text))
                 })
                 .map(|t| (sdk, t.capability.as_str()))
         })
@@ -468,4 +468,10 @@ fn display_call(call: &CallIr) -> String {
 /// Where a tie's chain starts, for reports.
 pub fn chain_source(chain: &[Step]) -> Option<&Location> {
     chain.first().map(|s| &s.at)
+}
+
+/// A toggle's arguments switch it on: `true`, Objective-C `YES`, or `1`.
+fn switches_on(args_text: &str) -> bool {
+    let args = compact_lower(args_text);
+    args.contains("true") || args.contains("yes") || args == "1"
 }

@@ -99,7 +99,8 @@ fn foreground_service(input: &FileInput, node: Node, facts: &mut FileFacts) {
                 level,
                 removed,
             },
-            format!("service {service} foregroundServiceType {ty}"),
+            // The first word is the declaration's key (`link::declared_key`).
+            format!("android:foregroundServiceType={ty} ({service})"),
         );
     }
 }
@@ -198,7 +199,7 @@ mod tests {
         assert_eq!(got[3].3, 12);
         assert_eq!(
             got[3].4,
-            "service .TrackerService foregroundServiceType location"
+            "android:foregroundServiceType=location (.TrackerService)"
         );
     }
 

@@ -60,7 +60,10 @@ pub fn extract(input: &FileInput) -> FileFacts {
             );
         }
     }
-    facts.marker(Location::new(input.path, 1, 1), Marker::CargoPackage { tauri });
+    facts.marker(
+        Location::new(input.path, 1, 1),
+        Marker::CargoPackage { tauri },
+    );
     facts
 }
 
@@ -73,16 +76,20 @@ fn shipping_tables(root: &Table) -> Vec<(Vec<String>, &Table)> {
     if let Some(Value::Table(targets)) = root.get("target") {
         for (cfg, target) in targets {
             if let Some(Value::Table(deps)) = target.get("dependencies") {
-                let path = vec!["target".to_string(), cfg.clone(), "dependencies".to_string()];
+                let path = vec![
+                    "target".to_string(),
+                    cfg.clone(),
+                    "dependencies".to_string(),
+                ];
                 tables.push((path, deps));
             }
         }
     }
-    if let Some(Value::Table(deps)) = root
-        .get("workspace")
-        .and_then(|w| w.get("dependencies"))
-    {
-        tables.push((vec!["workspace".to_string(), "dependencies".to_string()], deps));
+    if let Some(Value::Table(deps)) = root.get("workspace").and_then(|w| w.get("dependencies")) {
+        tables.push((
+            vec!["workspace".to_string(), "dependencies".to_string()],
+            deps,
+        ));
     }
     tables
 }

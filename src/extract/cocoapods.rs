@@ -170,7 +170,9 @@ fn pod_statement(statement: &Statement) -> Option<PodRef> {
 pub fn extract_lock(input: &FileInput) -> FileFacts {
     let mut facts = FileFacts::default();
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(input.text) {
-        let at = e.location().map_or(input.loc(1, 1), |l| input.at(l.index()));
+        let at = e
+            .location()
+            .map_or(input.loc(1, 1), |l| input.at(l.index()));
         facts.problem(at, format!("malformed Podfile.lock: {e}"));
         return facts;
     }
@@ -204,7 +206,12 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
         if name.is_empty() {
             continue;
         }
-        entries.push((name.to_string(), version.map(str::to_string), section == "PODS" && !nested, offset + indent + 2));
+        entries.push((
+            name.to_string(),
+            version.map(str::to_string),
+            section == "PODS" && !nested,
+            offset + indent + 2,
+        ));
     }
     for (name, _, _, offset) in &entries {
         if !seen.insert(name.clone()) {
@@ -255,7 +262,15 @@ mod tests {
         facts
             .evidence
             .iter()
-            .map(|e| format!("{}:{} {} {}", e.at.line, e.at.column, e.kind.sdk().unwrap_or("-"), e.detail))
+            .map(|e| {
+                format!(
+                    "{}:{} {} {}",
+                    e.at.line,
+                    e.at.column,
+                    e.kind.sdk().unwrap_or("-"),
+                    e.detail
+                )
+            })
             .collect()
     }
 
@@ -299,7 +314,14 @@ puts "pod 'AppsFlyerFramework'"
 
     #[test]
     fn podfile_garbage_never_panics() {
-        for text in ["pod", "pod '", "pod (", "pod 'é", "\u{feff}pod 'BrazeKit'\n", "pod \"a\\"] {
+        for text in [
+            "pod",
+            "pod '",
+            "pod (",
+            "pod 'é",
+            "\u{feff}pod 'BrazeKit'\n",
+            "pod \"a\\",
+        ] {
             let _ = run(extract_podfile, text);
         }
     }

@@ -74,7 +74,7 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let mut functions = Vec::with_capacity(self.finished.len() + 1);
-        functions.extend(self.stack.drain(..));
+        functions.append(&mut self.stack);
         functions.append(&mut self.finished);
         Ok(SourceIr {
             imports: self.imports,
@@ -132,16 +132,39 @@ impl<'a> Lowerer<'a> {
                 ValueIr::default()
             }
             // Declarations without code, types and annotations read nothing.
-            "library_name" | "part_directive" | "part_of_directive" | "script_tag" | "type"
-            | "type_arguments" | "type_identifier" | "type_parameters" | "annotation"
-            | "function_signature" | "method_signature" | "constructor_signature"
-            | "getter_signature" | "setter_signature" | "factory_constructor_signature"
-            | "redirecting_factory_constructor_signature" | "operator_signature"
-            | "constant_constructor_signature" | "formal_parameter_list" | "label"
-            | "superclass" | "interfaces" | "mixins" | "enum_entry" => ValueIr::default(),
-            "decimal_integer_literal" | "decimal_floating_point_literal"
-            | "hex_integer_literal" | "true" | "false" | "null_literal" | "symbol_literal"
-            | "constructor_tearoff" | "static_member_shorthand" => ValueIr::default(),
+            "library_name"
+            | "part_directive"
+            | "part_of_directive"
+            | "script_tag"
+            | "type"
+            | "type_arguments"
+            | "type_identifier"
+            | "type_parameters"
+            | "annotation"
+            | "function_signature"
+            | "method_signature"
+            | "constructor_signature"
+            | "getter_signature"
+            | "setter_signature"
+            | "factory_constructor_signature"
+            | "redirecting_factory_constructor_signature"
+            | "operator_signature"
+            | "constant_constructor_signature"
+            | "formal_parameter_list"
+            | "label"
+            | "superclass"
+            | "interfaces"
+            | "mixins"
+            | "enum_entry" => ValueIr::default(),
+            "decimal_integer_literal"
+            | "decimal_floating_point_literal"
+            | "hex_integer_literal"
+            | "true"
+            | "false"
+            | "null_literal"
+            | "symbol_literal"
+            | "constructor_tearoff"
+            | "static_member_shorthand" => ValueIr::default(),
             "function_declaration" | "method_declaration" | "local_function_declaration" => {
                 self.function(node);
                 ValueIr::default()
@@ -191,8 +214,11 @@ impl<'a> Lowerer<'a> {
                 value.unwrap_or_default()
             }
             // A boolean result carries none of the data it was computed from.
-            "equality_expression" | "relational_expression" | "type_test_expression"
-            | "logical_and_expression" | "logical_or_expression" => {
+            "equality_expression"
+            | "relational_expression"
+            | "type_test_expression"
+            | "logical_and_expression"
+            | "logical_or_expression" => {
                 self.named_children_union(node);
                 ValueIr::default()
             }
@@ -314,9 +340,10 @@ impl<'a> Lowerer<'a> {
                     .collect();
                 parts.join(".")
             }
-            _ => inner
-                .child_by_field_name("name")
-                .map_or_else(|| self.text(inner).to_string(), |n| self.text(n).to_string()),
+            _ => inner.child_by_field_name("name").map_or_else(
+                || self.text(inner).to_string(),
+                |n| self.text(n).to_string(),
+            ),
         };
         let params = find_descendant(inner, "formal_parameter_list")
             .map(|list| self.parameters(list))
@@ -358,9 +385,8 @@ impl<'a> Lowerer<'a> {
     fn function_body(&mut self, body: Node, returns: bool) {
         let mut cursor = body.walk();
         let children: Vec<Node> = body.named_children(&mut cursor).collect();
-        let arrow = (0..body.child_count()).any(|i| {
-            body.child(i as u32).is_some_and(|c| c.kind() == "=>")
-        });
+        let arrow =
+            (0..body.child_count()).any(|i| body.child(i as u32).is_some_and(|c| c.kind() == "=>"));
         for child in children {
             let value = self.node(child);
             if arrow && returns && child.kind() != "block" {
@@ -568,7 +594,10 @@ impl<'a> Lowerer<'a> {
         for piece in pieces {
             let mut c = piece.walk();
             let parts: Vec<Node> = piece.named_children(&mut c).collect();
-            for part in parts.into_iter().filter(|p| p.kind() == "template_substitution") {
+            for part in parts
+                .into_iter()
+                .filter(|p| p.kind() == "template_substitution")
+            {
                 let mut c = part.walk();
                 let inner: Vec<Node> = part.named_children(&mut c).collect();
                 for expr in inner {
@@ -733,13 +762,21 @@ impl<'a> Lowerer<'a> {
                     let arguments = part
                         .child_by_field_name("arguments")
                         .or_else(|| first_child_of_kind(*part, "arguments"));
-                    self.finish_call(*part, Some(receiver), target_value.clone(), method, arguments);
+                    self.finish_call(
+                        *part,
+                        Some(receiver),
+                        target_value.clone(),
+                        method,
+                        arguments,
+                    );
                 }
                 "cascade_selector" | "cascade_member_expression" if assigned => {
                     let (receiver, method) = self.cascade_callee(*part, target_text);
                     let value_node = parts.get(index + 1).copied();
                     let value = value_node.map(|v| self.node(v)).unwrap_or_default();
-                    let args_text = value_node.map(|v| collapse(self.text(v))).unwrap_or_default();
+                    let args_text = value_node
+                        .map(|v| collapse(self.text(v)))
+                        .unwrap_or_default();
                     let id = self.call_id();
                     let at = self.loc(*part);
                     self.emit(Op::Call(CallIr {
@@ -919,13 +956,30 @@ mod tests {
         let imports: Vec<_> = ir
             .imports
             .iter()
-            .map(|i| (i.path.as_str(), i.bindings.clone(), i.at.line, i.qualified_reference))
+            .map(|i| {
+                (
+                    i.path.as_str(),
+                    i.bindings.clone(),
+                    i.at.line,
+                    i.qualified_reference,
+                )
+            })
             .collect();
         assert_eq!(
             imports,
             vec![
-                ("package:geolocator/geolocator.dart", vec!["geo".to_string()], 1, false),
-                ("package:firebase_analytics/firebase_analytics.dart", vec![], 2, false),
+                (
+                    "package:geolocator/geolocator.dart",
+                    vec!["geo".to_string()],
+                    1,
+                    false
+                ),
+                (
+                    "package:firebase_analytics/firebase_analytics.dart",
+                    vec![],
+                    2,
+                    false
+                ),
             ]
         );
     }
@@ -1054,9 +1108,20 @@ mod tests {
         let names: Vec<_> = ir.functions.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
             names,
-            vec!["<top>", "Tracker", "Tracker.empty", "label", "last", "inner", "toMap"]
+            vec![
+                "<top>",
+                "Tracker",
+                "Tracker.empty",
+                "label",
+                "last",
+                "inner",
+                "toMap"
+            ]
         );
-        assert_eq!(render(&ir.functions[0]), vec!["analytics = [FirebaseAnalytics.instance]"]);
+        assert_eq!(
+            render(&ir.functions[0]),
+            vec!["analytics = [FirebaseAnalytics.instance]"]
+        );
         let ctor = function(&ir, "Tracker");
         assert_eq!(ctor.params, vec!["client", "start"]);
         assert_eq!(render(ctor), vec!["_last = [start]", "#0 init() @3:70"]);
@@ -1080,7 +1145,12 @@ mod tests {
         );
         assert_eq!(
             render(function(&ir, "f")),
-            vec!["#0 list[list].forEach([]) @2:3", "e = [#0]", "g = []", "return []"]
+            vec![
+                "#0 list[list].forEach([]) @2:3",
+                "e = [#0]",
+                "g = []",
+                "return []"
+            ]
         );
     }
 
@@ -1111,7 +1181,10 @@ mod tests {
         );
         assert_eq!(
             render(function(&ir, "f")),
-            vec!["#0 Navigator[Navigator].pushNamed([context] []) @4:3", "s = []"]
+            vec![
+                "#0 Navigator[Navigator].pushNamed([context] []) @4:3",
+                "s = []"
+            ]
         );
         assert!(ir.imports.is_empty());
     }
@@ -1144,14 +1217,21 @@ mod tests {
         let ir = lower_text(
             "void f() {\n  final = ;\n  analytics.logEvent(name: 'x', parameters: {'a': pos.latitude});\n}\n",
         );
-        let methods: Vec<_> = ir.calls().map(|(f, c)| (f.name.as_str(), c.method.as_str())).collect();
+        let methods: Vec<_> = ir
+            .calls()
+            .map(|(f, c)| (f.name.as_str(), c.method.as_str()))
+            .collect();
         assert_eq!(methods, vec![("f", "logEvent")]);
     }
 
     #[test]
     fn very_deep_nesting_is_refused_not_overflowed() {
         let depth = 5000;
-        let text = format!("void f() {{ x = {}1{}; }}", "(".repeat(depth), ")".repeat(depth));
+        let text = format!(
+            "void f() {{ x = {}1{}; }}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
         let catalog = test_catalog();
         let input = FileInput {
             path: "lib/deep.dart",

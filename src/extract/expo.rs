@@ -87,8 +87,7 @@ struct Config<'a, 'i> {
 
 impl Config<'_, '_> {
     fn value_at(&self, pointer: &str) -> Location {
-        self.input
-            .at(self.json.value_offset(pointer).unwrap_or(0))
+        self.input.at(self.json.value_offset(pointer).unwrap_or(0))
     }
 
     fn key_at(&self, pointer: &str) -> Location {
@@ -123,7 +122,7 @@ impl Config<'_, '_> {
                         sdk: sdk.id.clone(),
                         via: Presence::Dependency,
                     },
-                    format!("plugin {name}"),
+                    format!("{name} (Expo plugin)"),
                 );
             }
             if options.is_some_and(permissions_disabled) {
@@ -143,10 +142,10 @@ impl Config<'_, '_> {
                             let options_pointer = pointer_child(&entry_pointer, "1");
                             (
                                 self.key_at(&pointer_child(&options_pointer, option)),
-                                format!("plugin {name} {option}"),
+                                format!("{name} plugin {option}"),
                             )
                         }
-                        None => (at.clone(), format!("plugin {name}")),
+                        None => (at.clone(), format!("{name} plugin")),
                     };
                     facts.push(
                         at,
@@ -317,22 +316,19 @@ impl<'s> ScriptReader<'s> {
             let exported = match statement.kind() {
                 "export_statement" if self.text(statement).starts_with("export default") => {
                     statement.child_by_field_name("value").or_else(|| {
-                        statement
-                            .child_by_field_name("declaration")
-                            .or_else(|| {
-                                children(statement)
-                                    .into_iter()
-                                    .find(|c| c.kind() != "decorator")
-                            })
+                        statement.child_by_field_name("declaration").or_else(|| {
+                            children(statement)
+                                .into_iter()
+                                .find(|c| c.kind() != "decorator")
+                        })
                     })
                 }
                 "expression_statement" => children(statement)
                     .into_iter()
                     .find(|c| c.kind() == "assignment_expression")
                     .filter(|a| {
-                        a.child_by_field_name("left").is_some_and(|l| {
-                            treesitter::compact(l, self.src) == "module.exports"
-                        })
+                        a.child_by_field_name("left")
+                            .is_some_and(|l| treesitter::compact(l, self.src) == "module.exports")
                     })
                     .and_then(|a| a.child_by_field_name("right")),
                 _ => None,
@@ -351,15 +347,15 @@ impl<'s> ScriptReader<'s> {
         }
         match node.kind() {
             "object" => Some(node),
-            "parenthesized_expression" | "as_expression" | "satisfies_expression"
-            | "non_null_expression" | "await_expression" => children(node)
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "await_expression" => children(node)
                 .into_iter()
                 .next()
                 .and_then(|inner| self.resolve(program, inner, depth + 1)),
-            "arrow_function"
-            | "function_expression"
-            | "function"
-            | "function_declaration" => {
+            "arrow_function" | "function_expression" | "function" | "function_declaration" => {
                 let body = node.child_by_field_name("body")?;
                 if body.kind() != "statement_block" {
                     return self.resolve(program, body, depth + 1);
@@ -610,9 +606,9 @@ mod tests {
         assert_eq!(
             summary(&facts),
             vec![
-                "sdk appsflyer 5:7 plugin react-native-appsflyer",
-                "declared location background 10:11 plugin expo-location isAndroidBackgroundLocationEnabled",
-                "declared contacts 14:8 plugin expo-contacts",
+                "sdk appsflyer 5:7 react-native-appsflyer (Expo plugin)",
+                "declared location background 10:11 expo-location plugin isAndroidBackgroundLocationEnabled",
+                "declared contacts 14:8 expo-contacts plugin",
                 "declared location coarse 18:23 android.permission.ACCESS_COARSE_LOCATION",
                 "declared microphone 18:49 android.permission.RECORD_AUDIO",
                 "declared location background removed 19:30 android.permission.ACCESS_BACKGROUND_LOCATION",
@@ -634,8 +630,8 @@ mod tests {
         assert_eq!(
             summary(&facts),
             vec![
-                "declared location 1:15 plugin expo-location",
-                "declared microphone 1:76 plugin expo-av",
+                "declared location 1:15 expo-location plugin",
+                "declared microphone 1:76 expo-av plugin",
             ]
         );
     }
@@ -643,7 +639,11 @@ mod tests {
     #[test]
     fn bare_react_native_app_json_yields_nothing() {
         let catalog = test_catalog(JS_TEST_CATALOG);
-        let facts = run(&catalog, "app.json", r#"{"name": "Bare", "displayName": "Bare"}"#);
+        let facts = run(
+            &catalog,
+            "app.json",
+            r#"{"name": "Bare", "displayName": "Bare"}"#,
+        );
         assert!(facts.evidence.is_empty());
         assert!(facts.problems.is_empty());
     }
@@ -651,7 +651,11 @@ mod tests {
     #[test]
     fn malformed_app_json_is_a_problem_but_comments_are_fine() {
         let catalog = test_catalog(JS_TEST_CATALOG);
-        let facts = run(&catalog, "app.json", "{\n  \"expo\": { \"plugins\": [\"expo-av\" }\n}");
+        let facts = run(
+            &catalog,
+            "app.json",
+            "{\n  \"expo\": { \"plugins\": [\"expo-av\" }\n}",
+        );
         assert_eq!(facts.problems.len(), 1);
         assert_eq!(facts.problems[0].at.line, 2);
         let facts = run(
@@ -660,7 +664,10 @@ mod tests {
             "{\n  // audio\n  \"expo\": { \"plugins\": [\"expo-av\",], },\n}",
         );
         assert!(facts.problems.is_empty());
-        assert_eq!(summary(&facts), vec!["declared microphone 3:25 plugin expo-av"]);
+        assert_eq!(
+            summary(&facts),
+            vec!["declared microphone 3:25 expo-av plugin"]
+        );
     }
 
     #[test]
@@ -684,8 +691,8 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
         assert_eq!(
             summary(&facts),
             vec![
-                "declared location background 8:25 plugin expo-location isIosBackgroundLocationEnabled",
-                "sdk firebase-analytics 9:5 plugin @react-native-firebase/app",
+                "declared location background 8:25 expo-location plugin isIosBackgroundLocationEnabled",
+                "sdk firebase-analytics 9:5 @react-native-firebase/app (Expo plugin)",
                 "purpose NSMicrophoneUsageDescription 11:23 NSMicrophoneUsageDescription",
                 "declared microphone 11:23 NSMicrophoneUsageDescription",
             ]
@@ -703,10 +710,16 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
         );
         let text = "export default defineConfig({ plugins: ['expo-contacts'] });\n";
         let facts = run(&catalog, "app.config.js", text);
-        assert_eq!(summary(&facts), vec!["declared contacts 1:41 plugin expo-contacts"]);
+        assert_eq!(
+            summary(&facts),
+            vec!["declared contacts 1:41 expo-contacts plugin"]
+        );
         let text = "export default function () {\n  if (x) { return base; }\n  return { plugins: [\"expo-av\"] };\n}\n";
         let facts = run(&catalog, "app.config.js", text);
-        assert_eq!(summary(&facts), vec!["declared microphone 3:22 plugin expo-av"]);
+        assert_eq!(
+            summary(&facts),
+            vec!["declared microphone 3:22 expo-av plugin"]
+        );
     }
 
     #[test]
@@ -724,7 +737,9 @@ export default ({ config }: ConfigContext): ExpoConfig => ({
     #[test]
     fn converted_script_values_are_json() {
         let text = "export default { a: [1, -2, 'x\\'y', true, null, `t`], 'b-c': { d: 2.5 }, [k]: 1, e: f() };";
-        let json = config_from_script(text, Dialect::JavaScript).unwrap().unwrap();
+        let json = config_from_script(text, Dialect::JavaScript)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             json.value,
             serde_json::json!({"a": [1, "x'y", true, null, "t"], "b-c": {"d": 2.5}})

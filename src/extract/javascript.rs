@@ -91,9 +91,8 @@ pub fn bundled_reason(path: &str, text: &str) -> Option<String> {
         ));
     }
     let longest = text.split('\n').map(str::len).max().unwrap_or(0);
-    (longest > MAX_LINE_BYTES).then(|| {
-        format!("{SKIPPED_PREFIX}minified or bundled code (line of {longest} bytes)")
-    })
+    (longest > MAX_LINE_BYTES)
+        .then(|| format!("{SKIPPED_PREFIX}minified or bundled code (line of {longest} bytes)"))
 }
 
 /// Parse and lower `text`; locations use `path`. No size checks (see [`lower`]).
@@ -234,7 +233,9 @@ fn unwrap_transparent(mut node: Node) -> Node {
 
 /// The first named child that is not a type (comments are never among them).
 fn first_expression_child(node: Node) -> Option<Node> {
-    named_children(node).into_iter().find(|c| !is_type_node(c.kind()))
+    named_children(node)
+        .into_iter()
+        .find(|c| !is_type_node(c.kind()))
 }
 
 fn is_type_node(kind: &str) -> bool {
@@ -265,9 +266,10 @@ impl<'a> Lowerer<'a> {
                 let text = self.text(node);
                 Some(text.get(1..text.len().saturating_sub(1))?.to_string())
             }
-            "template_string" if named_children(node)
-                .iter()
-                .all(|c| c.kind() != "template_substitution") =>
+            "template_string"
+                if named_children(node)
+                    .iter()
+                    .all(|c| c.kind() != "template_substitution") =>
             {
                 let text = self.text(node);
                 Some(text.get(1..text.len().saturating_sub(1))?.to_string())
@@ -503,12 +505,13 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                 }
-                "parenthesized_expression" | "non_null_expression" | "as_expression"
+                "parenthesized_expression"
+                | "non_null_expression"
+                | "as_expression"
                 | "satisfies_expression" => {}
                 _ => break,
             }
-            let next = if matches!(current.kind(), "member_expression" | "subscript_expression")
-            {
+            let next = if matches!(current.kind(), "member_expression" | "subscript_expression") {
                 current.child_by_field_name("object")
             } else {
                 first_expression_child(current)
@@ -539,7 +542,11 @@ impl<'a> Lowerer<'a> {
         if arguments.kind() == "template_string" {
             // A tagged template: its substitutions are the arguments.
             let value = self.node(arguments, body);
-            return (vec![value], collapse_whitespace(self.text(arguments)), callbacks);
+            return (
+                vec![value],
+                collapse_whitespace(self.text(arguments)),
+                callbacks,
+            );
         }
         for argument in named_children(arguments) {
             if is_function(argument.kind()) {
@@ -623,7 +630,11 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("property")
                     .map_or("", |p| self.text(p))
                     .to_string();
-                (object.map(|o| self.receiver_text(o)), receiver_value, method)
+                (
+                    object.map(|o| self.receiver_text(o)),
+                    receiver_value,
+                    method,
+                )
             }
             "identifier" => (None, ValueIr::default(), self.text(callee).to_string()),
             _ => {
@@ -660,7 +671,11 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("property")
                     .map_or("", |p| self.text(p))
                     .to_string();
-                (object.map(|o| self.receiver_text(o)), receiver_value, method)
+                (
+                    object.map(|o| self.receiver_text(o)),
+                    receiver_value,
+                    method,
+                )
             }
             _ => (None, ValueIr::default(), self.receiver_text(constructor)),
         };
@@ -1127,12 +1142,10 @@ mod tests {
             .reads
             .iter()
             .map(|r| match r {
-                Read::Var { name, members } => {
-                    std::iter::once(name.as_str())
-                        .chain(members.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(".")
-                }
+                Read::Var { name, members } => std::iter::once(name.as_str())
+                    .chain(members.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("."),
                 Read::Call(CallId(id)) => format!("#{id}"),
             })
             .collect::<Vec<_>>()
@@ -1152,12 +1165,20 @@ mod tests {
                 Op::Call(c) => format!(
                     "#{} {}{}({}) @{}",
                     c.id.0,
-                    c.receiver.as_ref().map(|r| format!("{r}.")).unwrap_or_default(),
+                    c.receiver
+                        .as_ref()
+                        .map(|r| format!("{r}."))
+                        .unwrap_or_default(),
                     c.method,
                     c.args.iter().map(reads).collect::<Vec<_>>().join(", "),
                     c.at.line
                 ),
-                Op::Assign(a) => format!("{} = {} @{}", a.targets.join(", "), reads(&a.value), a.at.line),
+                Op::Assign(a) => format!(
+                    "{} = {} @{}",
+                    a.targets.join(", "),
+                    reads(&a.value),
+                    a.at.line
+                ),
                 Op::Return(v) => format!("return {}", reads(v)),
             })
             .collect()
@@ -1409,7 +1430,12 @@ mod tests {
         );
         assert_eq!(
             ops(&ir, "<top>"),
-            vec!["#0 getPos() @1", "p = #0 @1", "q = other @2", "#1 sink(p, q) @3"]
+            vec![
+                "#0 getPos() @1",
+                "p = #0 @1",
+                "q = other @2",
+                "#1 sink(p, q) @3"
+            ]
         );
     }
 
@@ -1454,7 +1480,10 @@ mod tests {
         assert_eq!(ir.functions.len(), 1);
         let sum = format!("y = {};", vec!["a"; 3000].join(" +\n"));
         lower_as("sum.js", &sum);
-        let broken = lower_as("broken.js", "const a = ;\nfunction f( {\n}\nanalytics.track(pos);\n");
+        let broken = lower_as(
+            "broken.js",
+            "const a = ;\nfunction f( {\n}\nanalytics.track(pos);\n",
+        );
         assert!(broken.calls().any(|(_, c)| c.method == "track"));
     }
 }

@@ -115,7 +115,9 @@ impl LocatedJson {
     /// Offset of the key of the object member at `pointer` (the value's offset for
     /// array elements and the root).
     pub(crate) fn key_offset(&self, pointer: &str) -> Option<usize> {
-        self.positions.get(pointer).map(|p| p.key.unwrap_or(p.value))
+        self.positions
+            .get(pointer)
+            .map(|p| p.key.unwrap_or(p.value))
     }
 
     /// Offset of the value at `pointer`.
@@ -254,7 +256,11 @@ struct PositionScanner<'a, 'o> {
 
 impl PositionScanner<'_, '_> {
     fn skip_ws(&mut self) {
-        while self.bytes.get(self.pos).is_some_and(|b| b.is_ascii_whitespace()) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
             self.pos += 1;
         }
     }
@@ -340,7 +346,10 @@ impl PositionScanner<'_, '_> {
                 _ => {}
             }
         }
-        let raw = self.text.get(start..self.pos.min(self.text.len())).unwrap_or("");
+        let raw = self
+            .text
+            .get(start..self.pos.min(self.text.len()))
+            .unwrap_or("");
         serde_json::from_str::<String>(raw).unwrap_or_default()
     }
 }
@@ -350,12 +359,7 @@ impl PositionScanner<'_, '_> {
 #[cfg(test)]
 pub(crate) fn test_catalog(yaml: &str) -> crate::catalog::Catalog {
     let file: crate::catalog::CatalogFile = serde_yaml::from_str(yaml).expect("test catalog YAML");
-    crate::catalog::Catalog::build(
-        "test".into(),
-        file.categories,
-        file.sdks,
-        file.capabilities,
-    )
+    crate::catalog::Catalog::build("test".into(), file.categories, file.sdks, file.capabilities)
 }
 
 /// The catalog entries the JavaScript-world extractor tests share.
@@ -516,13 +520,21 @@ mod tests {
         assert_eq!(
             sdk_evidence(&facts),
             vec![
-                ("appsflyer".into(), 8, "react-native-appsflyer@^6.13.0".into()),
+                (
+                    "appsflyer".into(),
+                    8,
+                    "react-native-appsflyer@^6.13.0".into()
+                ),
                 (
                     "firebase-analytics".into(),
                     14,
                     "@react-native-firebase/analytics@^20.0.0".into()
                 ),
-                ("segment".into(), 17, "@segment/analytics-react-native@^2.0.0".into()),
+                (
+                    "segment".into(),
+                    17,
+                    "@segment/analytics-react-native@^2.0.0".into()
+                ),
             ]
         );
         assert!(facts.problems.is_empty());
@@ -532,7 +544,10 @@ mod tests {
     fn key_column_points_at_the_dependency_name() {
         let catalog = test_catalog(JS_TEST_CATALOG);
         let facts = run(&catalog, APP);
-        assert_eq!(facts.evidence[0].at, Location::new("app/package.json", 8, 5));
+        assert_eq!(
+            facts.evidence[0].at,
+            Location::new("app/package.json", 8, 5)
+        );
     }
 
     #[test]
@@ -613,7 +628,10 @@ mod tests {
     #[test]
     fn broken_json_is_a_problem_with_line_and_column() {
         let catalog = test_catalog(JS_TEST_CATALOG);
-        let facts = run(&catalog, "{\n  \"dependencies\": {\n    \"a\" \"1\"\n  }\n}\n");
+        let facts = run(
+            &catalog,
+            "{\n  \"dependencies\": {\n    \"a\" \"1\"\n  }\n}\n",
+        );
         assert_eq!(facts.problems.len(), 1);
         assert_eq!(facts.problems[0].at.line, 3);
         assert!(facts.problems[0].reason.starts_with("invalid JSON"));
@@ -644,5 +662,65 @@ mod tests {
         assert_eq!(json.value_offset("/a~1b/1"), Some(12));
         assert_eq!(json.key_offset("/a~1b/1/c"), Some(13));
         assert_eq!(json.key_offset("/d"), Some(26));
+    }
+}
+
+/// The same extractors against the shipped catalog: the ids and entries the fixtures
+/// rely on.
+#[cfg(test)]
+mod embedded_catalog_tests {
+    use crate::catalog::Catalog;
+    use crate::extract::{FileInput, expo, html, package_json};
+    use crate::model::{EvidenceKind, FileFacts};
+
+    fn run(extract: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> Vec<String> {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        extract(&input)
+            .evidence
+            .iter()
+            .map(|e| match &e.kind {
+                EvidenceKind::SdkPresence { sdk, .. } => format!("sdk {sdk} {}", e.at.line),
+                EvidenceKind::CapabilityDeclared {
+                    capability, level, ..
+                } => format!("{capability} bg={} {}", level.background, e.at.line),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn package_json_npm_sdks() {
+        let found = run(
+            package_json::extract,
+            "package.json",
+            "{\"dependencies\": {\n\"@segment/analytics-react-native\": \"2\",\n\"@leanplum/react-native-sdk\": \"2\",\n\"expo-location\": \"17\"}}",
+        );
+        assert_eq!(found, vec!["sdk segment 2", "sdk leanplum 3"]);
+    }
+
+    #[test]
+    fn expo_location_plugin_with_background() {
+        let found = run(
+            expo::extract,
+            "app.json",
+            "{\"expo\": {\"plugins\": [\n[\"expo-location\", {\n\"isIosBackgroundLocationEnabled\": true}]]}}",
+        );
+        assert_eq!(found, vec!["location bg=true 3"]);
+    }
+
+    #[test]
+    fn gtag_script_and_meta_pixel_snippet() {
+        let found = run(
+            html::extract,
+            "index.html",
+            "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n<script>\nfbq('init', '1');\n</script>",
+        );
+        assert_eq!(found, vec!["sdk google-analytics 1", "sdk meta-pixel 3"]);
     }
 }

@@ -31,7 +31,12 @@ fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: 
             let modes = value.as_array().map(Vec::as_slice).unwrap_or_default();
             for mode in modes.iter().filter_map(Value::as_string) {
                 let mode_at = finder.string_after(at.as_ref(), mode);
-                background_mode_evidence(input.catalog, mode, mode_at.unwrap_or(input.loc(1, 1)), facts);
+                background_mode_evidence(
+                    input.catalog,
+                    mode,
+                    mode_at.unwrap_or(input.loc(1, 1)),
+                    facts,
+                );
             }
         } else if key == "NSLocationDefaultAccuracyReduced" {
             if value.as_boolean() == Some(true) {
@@ -56,13 +61,25 @@ fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: 
 /// Whether a key names a usage description (`NS…UsageDescription`, with the location
 /// temporary-usage dictionary).
 pub(crate) fn is_usage_key(key: &str) -> bool {
-    key.starts_with("NS") && (key.ends_with("UsageDescription") || key.ends_with("UsageDescriptionDictionary"))
+    key.starts_with("NS")
+        && (key.ends_with("UsageDescription") || key.ends_with("UsageDescriptionDictionary"))
 }
 
 /// A usage description: always a purpose string, and a declared capability when the
 /// catalog knows the key.
-pub(crate) fn usage_key_evidence(catalog: &Catalog, key: &str, at: Location, facts: &mut FileFacts) {
-    facts.push(at.clone(), EvidenceKind::PurposeString { key: key.to_string() }, key);
+pub(crate) fn usage_key_evidence(
+    catalog: &Catalog,
+    key: &str,
+    at: Location,
+    facts: &mut FileFacts,
+) {
+    facts.push(
+        at.clone(),
+        EvidenceKind::PurposeString {
+            key: key.to_string(),
+        },
+        key,
+    );
     if let Some((capability, def)) = catalog.plist_key(key) {
         facts.push(
             at,
@@ -80,7 +97,12 @@ pub(crate) fn usage_key_evidence(catalog: &Catalog, key: &str, at: Location, fac
 }
 
 /// A `UIBackgroundModes` value the catalog ties to a capability.
-pub(crate) fn background_mode_evidence(catalog: &Catalog, mode: &str, at: Location, facts: &mut FileFacts) {
+pub(crate) fn background_mode_evidence(
+    catalog: &Catalog,
+    mode: &str,
+    at: Location,
+    facts: &mut FileFacts,
+) {
     if let Some(capability) = catalog.background_mode(mode) {
         facts.push(
             at,
@@ -175,7 +197,10 @@ fn data_type_detail(data_type: &str, entry: Option<&Dictionary>) -> String {
 }
 
 /// Parse the file as a plist whose root is a dictionary; report why not otherwise.
-fn parse_dict<'a>(input: &FileInput<'a>, facts: &mut FileFacts) -> Option<(Dictionary, Finder<'a>)> {
+fn parse_dict<'a>(
+    input: &FileInput<'a>,
+    facts: &mut FileFacts,
+) -> Option<(Dictionary, Finder<'a>)> {
     let binary = input.bytes.starts_with(b"bplist");
     let parsed = if binary {
         Value::from_reader(Cursor::new(input.bytes))
@@ -229,7 +254,9 @@ impl Finder<'_> {
     }
 
     fn binary_loc(&self) -> Option<Location> {
-        self.text.is_empty().then(|| Location::new(self.input_path, 1, 1))
+        self.text
+            .is_empty()
+            .then(|| Location::new(self.input_path, 1, 1))
     }
 
     /// The `<key>NAME</key>` of a top-level key (first occurrence after the previous key).
@@ -280,7 +307,9 @@ fn offset_of(text: &str, loc: &Location) -> usize {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A small catalog pinned for the iOS extractor tests, so they do not depend on the
@@ -380,11 +409,20 @@ mod tests {
             .map(|e| {
                 let kind = match &e.kind {
                     EvidenceKind::PurposeString { key } => format!("purpose {key}"),
-                    EvidenceKind::CapabilityDeclared { capability, level, .. } => {
-                        format!("declared {capability} {:?} bg={}", level.precise, level.background)
+                    EvidenceKind::CapabilityDeclared {
+                        capability, level, ..
+                    } => {
+                        format!(
+                            "declared {capability} {:?} bg={}",
+                            level.precise, level.background
+                        )
                     }
-                    EvidenceKind::PrivacyManifestDataType { data_type } => format!("datatype {data_type}"),
-                    EvidenceKind::PrivacyManifestTracking { tracking } => format!("tracking {tracking}"),
+                    EvidenceKind::PrivacyManifestDataType { data_type } => {
+                        format!("datatype {data_type}")
+                    }
+                    EvidenceKind::PrivacyManifestTracking { tracking } => {
+                        format!("tracking {tracking}")
+                    }
                     other => format!("{other:?}"),
                 };
                 format!("{}:{} {kind}", e.at.line, e.at.column)
@@ -433,15 +471,23 @@ mod tests {
     #[test]
     fn binary_info_plist_is_read_at_line_one() {
         let mut dict = Dictionary::new();
-        dict.insert("NSMicrophoneUsageDescription".into(), Value::String("Voice notes".into()));
+        dict.insert(
+            "NSMicrophoneUsageDescription".into(),
+            Value::String("Voice notes".into()),
+        );
         dict.insert("CFBundleName".into(), Value::String("Demo".into()));
         let mut bytes = Vec::new();
-        Value::Dictionary(dict).to_writer_binary(&mut bytes).expect("binary plist is written");
+        Value::Dictionary(dict)
+            .to_writer_binary(&mut bytes)
+            .expect("binary plist is written");
         let facts = run(extract_info_plist, &bytes);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
         assert_eq!(
             summary(&facts.evidence),
-            vec!["1:1 purpose NSMicrophoneUsageDescription", "1:1 declared microphone None bg=false"]
+            vec![
+                "1:1 purpose NSMicrophoneUsageDescription",
+                "1:1 declared microphone None bg=false"
+            ]
         );
     }
 
@@ -451,7 +497,11 @@ mod tests {
         let facts = run(extract_info_plist, text.as_bytes());
         assert!(facts.evidence.is_empty());
         assert_eq!(facts.problems.len(), 1);
-        assert!(facts.problems[0].reason.starts_with("malformed XML plist"), "{}", facts.problems[0].reason);
+        assert!(
+            facts.problems[0].reason.starts_with("malformed XML plist"),
+            "{}",
+            facts.problems[0].reason
+        );
         assert!(facts.problems[0].at.line > 1, "{:?}", facts.problems[0].at);
     }
 
@@ -459,7 +509,11 @@ mod tests {
     fn truncated_binary_plist_is_a_problem() {
         let facts = run(extract_info_plist, b"bplist00\x01\x02");
         assert_eq!(facts.problems.len(), 1);
-        assert!(facts.problems[0].reason.starts_with("malformed binary plist"));
+        assert!(
+            facts.problems[0]
+                .reason
+                .starts_with("malformed binary plist")
+        );
     }
 
     const MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

@@ -63,7 +63,10 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
     let keys = KeyIndex::new(input.text);
     for (name, entry) in packages {
         let Some(name) = name.as_str() else { continue };
-        let dependency = entry.get("dependency").and_then(Value::as_str).unwrap_or("");
+        let dependency = entry
+            .get("dependency")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         // "direct dev" packages are test and tooling code; everything else is compiled in.
         if dependency.contains("dev") {
             continue;
@@ -204,13 +207,14 @@ impl KeyIndex {
 
 /// The key of a `key: value` or `key:` line (quotes removed), if the line is one.
 fn key_of(line: &str) -> Option<String> {
-    let (key, rest) = if let Some(quote) = line.chars().next().filter(|c| *c == '"' || *c == '\'')
-    {
+    let (key, rest) = if let Some(quote) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let body = &line[1..];
         let end = body.find(quote)?;
         (body[..end].to_string(), &body[end + 1..])
     } else {
-        let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(str::len))?;
+        let colon = line
+            .find(": ")
+            .or_else(|| line.strip_suffix(':').map(str::len))?;
         let (key, rest) = line.split_at(colon);
         (key.trim_end().to_string(), rest)
     };
@@ -265,11 +269,7 @@ mod tests {
     use crate::catalog::Catalog;
     use crate::model::Evidence;
 
-    fn run(
-        text: &str,
-        f: fn(&FileInput) -> FileFacts,
-        catalog: &Catalog,
-    ) -> FileFacts {
+    fn run(text: &str, f: fn(&FileInput) -> FileFacts, catalog: &Catalog) -> FileFacts {
         let input = FileInput {
             path: "app/pubspec.yaml",
             bytes: text.as_bytes(),
@@ -303,7 +303,10 @@ mod tests {
         let keys = KeyIndex::new(text);
         assert_eq!(keys.locate(&["dependencies", "geo"]), Some((6, 3)));
         assert_eq!(keys.locate(&["dev_dependencies", "geo"]), Some((8, 3)));
-        assert_eq!(keys.locate(&["dependencies", "flutter", "sdk"]), Some((4, 5)));
+        assert_eq!(
+            keys.locate(&["dependencies", "flutter", "sdk"]),
+            Some((4, 5))
+        );
         // `sdk` is not a direct child of `dependencies`.
         assert_eq!(keys.locate(&["dependencies", "sdk"]), None);
         assert_eq!(keys.locate(&["missing"]), None);
@@ -335,7 +338,11 @@ mod tests {
         );
         let facts = run(&hosted, extract, &catalog);
         assert_eq!(sdk_lines(&facts), vec![(id.clone(), 3, 3)]);
-        assert!(facts.evidence[0].detail.contains("hosted https://pub.example.com"));
+        assert!(
+            facts.evidence[0]
+                .detail
+                .contains("hosted https://pub.example.com")
+        );
         assert!(facts.markers.is_empty(), "no flutter sdk dependency");
 
         let git = format!(
@@ -343,7 +350,11 @@ mod tests {
         );
         let facts = run(&git, extract, &catalog);
         assert_eq!(sdk_lines(&facts), vec![(id, 3, 3)]);
-        assert!(facts.evidence[0].detail.contains("git https://example.com/x.git"));
+        assert!(
+            facts.evidence[0]
+                .detail
+                .contains("git https://example.com/x.git")
+        );
     }
 
     #[test]
@@ -373,7 +384,10 @@ mod tests {
             ("direct overridden", true),
             ("direct dev", false),
         ] {
-            let text = format!("packages:\n{}sdks:\n  dart: \">=3.0.0 <4.0.0\"\n", entry(dep));
+            let text = format!(
+                "packages:\n{}sdks:\n  dart: \">=3.0.0 <4.0.0\"\n",
+                entry(dep)
+            );
             let facts = run(&text, extract_lock, &catalog);
             if ships {
                 assert_eq!(sdk_lines(&facts), vec![(id.clone(), 2, 3)], "{dep}");
@@ -399,7 +413,13 @@ mod tests {
     #[test]
     fn unknown_packages_and_odd_documents_give_nothing() {
         let catalog = test_catalog();
-        for text in ["", "just a string", "dependencies: 3", "dependencies:\n  - a\n", "packages:\n  x: 1\n"] {
+        for text in [
+            "",
+            "just a string",
+            "dependencies: 3",
+            "dependencies:\n  - a\n",
+            "packages:\n  x: 1\n",
+        ] {
             assert!(run(text, extract, &catalog).evidence.is_empty());
             assert!(run(text, extract_lock, &catalog).evidence.is_empty());
         }

@@ -64,7 +64,10 @@ pub(super) fn collapse_whitespace(s: &str) -> String {
 /// first parameter, the object it is the delegate of (`CLLocationManager`): Cocoa names
 /// delegate methods after the delegating type.
 pub(super) fn is_delegate_method(name: &str, first_param_type: &str) -> bool {
-    !name.is_empty() && first_param_type.to_ascii_lowercase().contains(&name.to_ascii_lowercase())
+    !name.is_empty()
+        && first_param_type
+            .to_ascii_lowercase()
+            .contains(&name.to_ascii_lowercase())
 }
 
 struct Lowerer<'a> {
@@ -108,15 +111,32 @@ impl<'a> Lowerer<'a> {
                 self.import(node);
                 ValueIr::default()
             }
-            "function_declaration" | "init_declaration" | "deinit_declaration" | "subscript_declaration" => {
+            "function_declaration"
+            | "init_declaration"
+            | "deinit_declaration"
+            | "subscript_declaration" => {
                 self.function(node);
                 ValueIr::default()
             }
             // Types, attributes and modifiers carry no data.
-            "type_annotation" | "user_type" | "array_type" | "dictionary_type" | "optional_type" | "function_type"
-            | "tuple_type" | "modifiers" | "attribute" | "inheritance_specifier" | "type_parameters"
-            | "type_constraints" | "protocol_function_declaration" | "typealias_declaration" | "key_path_expression"
-            | "capture_list" | "value_binding_pattern" | "type_identifier" => ValueIr::default(),
+            "type_annotation"
+            | "user_type"
+            | "array_type"
+            | "dictionary_type"
+            | "optional_type"
+            | "function_type"
+            | "tuple_type"
+            | "modifiers"
+            | "attribute"
+            | "inheritance_specifier"
+            | "type_parameters"
+            | "type_constraints"
+            | "protocol_function_declaration"
+            | "typealias_declaration"
+            | "key_path_expression"
+            | "capture_list"
+            | "value_binding_pattern"
+            | "type_identifier" => ValueIr::default(),
             "property_declaration" => {
                 self.property(node, ops);
                 ValueIr::default()
@@ -131,7 +151,10 @@ impl<'a> Lowerer<'a> {
             "simple_identifier" => var(text(node, self.src()), Vec::new()),
             "self_expression" => var("self", Vec::new()),
             // A boolean result is not the data it compares.
-            "comparison_expression" | "equality_expression" | "conjunction_expression" | "disjunction_expression"
+            "comparison_expression"
+            | "equality_expression"
+            | "conjunction_expression"
+            | "disjunction_expression"
             | "check_expression" => {
                 self.visit_children(node, ops);
                 ValueIr::default()
@@ -147,7 +170,8 @@ impl<'a> Lowerer<'a> {
             }
             "control_transfer_statement" => {
                 let value = self.visit_children(node, ops);
-                if first_token_is(node, &["return"]) && node.child_by_field_name("result").is_some() {
+                if first_token_is(node, &["return"]) && node.child_by_field_name("result").is_some()
+                {
                     ops.push(Op::Return(value));
                 }
                 ValueIr::default()
@@ -177,7 +201,11 @@ impl<'a> Lowerer<'a> {
         let Some(path) = named_child_of_kind(node, "identifier") else {
             return;
         };
-        let module = text(path, self.src()).split('.').next().unwrap_or("").trim();
+        let module = text(path, self.src())
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .trim();
         if module.is_empty() {
             return;
         }
@@ -215,7 +243,9 @@ impl<'a> Lowerer<'a> {
     /// A function body; a single expression is also its (implicit) return value.
     fn body(&mut self, body: Node, ops: &mut Vec<Op>) {
         let statements = named_child_of_kind(body, "statements");
-        let single = statements.filter(|s| s.named_child_count() == 1).and_then(|s| s.named_child(0));
+        let single = statements
+            .filter(|s| s.named_child_count() == 1)
+            .and_then(|s| s.named_child(0));
         match single {
             Some(expr) if is_expression(expr.kind()) => {
                 let value = self.visit(expr, ops);
@@ -230,7 +260,12 @@ impl<'a> Lowerer<'a> {
     /// Parameters of a function; for a delegate method (`locationManager(_ manager:
     /// CLLocationManager, didUpdateLocations locations:)`) each later parameter is
     /// assigned from a synthetic call `CLLocationManager.didUpdateLocations`.
-    fn parameters<'t>(&mut self, node: Node<'t>, function_name: &str, ops: &mut Vec<Op>) -> Vec<Param<'t>> {
+    fn parameters<'t>(
+        &mut self,
+        node: Node<'t>,
+        function_name: &str,
+        ops: &mut Vec<Op>,
+    ) -> Vec<Param<'t>> {
         let mut params = Vec::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -244,7 +279,9 @@ impl<'a> Lowerer<'a> {
             for (i, part) in child.children(&mut pc).enumerate() {
                 match (child.field_name_for_child(i as u32), part.kind()) {
                     (Some("external_name"), _) => label = Some(text(part, self.src()).to_string()),
-                    (Some("name"), "simple_identifier") => name = Some(text(part, self.src()).to_string()),
+                    (Some("name"), "simple_identifier") => {
+                        name = Some(text(part, self.src()).to_string())
+                    }
                     (Some("name"), _) => ty = Some(type_name(part, self.src())),
                     _ => {}
                 }
@@ -333,9 +370,17 @@ impl<'a> Lowerer<'a> {
                     .map(|s| text(s, self.src()).to_string())
                     .unwrap_or_default();
                 let receiver_value = target.map(|t| self.visit(t, ops)).unwrap_or_default();
-                (target.map(|t| compact(t, self.src())), receiver_value, method)
+                (
+                    target.map(|t| compact(t, self.src())),
+                    receiver_value,
+                    method,
+                )
             }
-            "simple_identifier" => (None, ValueIr::default(), text(callee, self.src()).to_string()),
+            "simple_identifier" => (
+                None,
+                ValueIr::default(),
+                text(callee, self.src()).to_string(),
+            ),
             _ => {
                 let value = self.visit(callee, ops);
                 let name = compact(callee, self.src());
@@ -352,7 +397,9 @@ impl<'a> Lowerer<'a> {
                 match part.kind() {
                     "value_arguments" => {
                         let written = text(part, self.src());
-                        let inner = written.get(1..written.len().saturating_sub(1)).unwrap_or("");
+                        let inner = written
+                            .get(1..written.len().saturating_sub(1))
+                            .unwrap_or("");
                         args_text = collapse_whitespace(inner);
                         let mut ac = part.walk();
                         for arg in part.named_children(&mut ac) {
@@ -367,7 +414,9 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     "lambda_literal" => closures.push(part),
-                    "annotated_lambda" => closures.extend(named_child_of_kind(part, "lambda_literal")),
+                    "annotated_lambda" => {
+                        closures.extend(named_child_of_kind(part, "lambda_literal"))
+                    }
                     _ => {}
                 }
             }
@@ -426,7 +475,10 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("result")
             .map(|r| collapse_whitespace(text(r, self.src())))
             .unwrap_or_default();
-        let Some(target) = node.child_by_field_name("target").and_then(|t| t.named_child(0)) else {
+        let Some(target) = node
+            .child_by_field_name("target")
+            .and_then(|t| t.named_child(0))
+        else {
             return;
         };
         if target.kind() == "navigation_expression"
@@ -592,7 +644,8 @@ fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
 }
 
 fn first_token_is(node: Node, tokens: &[&str]) -> bool {
-    node.child(0).is_some_and(|c| !c.is_named() && tokens.contains(&c.kind()))
+    node.child(0)
+        .is_some_and(|c| !c.is_named() && tokens.contains(&c.kind()))
 }
 
 /// Names bound by a pattern: `x`, `(a, b)`, `let (a, _)`.
@@ -653,11 +706,23 @@ mod tests {
                     "{}: call#{} {}{}({})",
                     c.at.line,
                     c.id.0,
-                    c.receiver.as_deref().map(|r| format!("{r}.")).unwrap_or_default(),
+                    c.receiver
+                        .as_deref()
+                        .map(|r| format!("{r}."))
+                        .unwrap_or_default(),
                     c.method,
-                    c.args.iter().map(render_value).collect::<Vec<_>>().join(", ")
+                    c.args
+                        .iter()
+                        .map(render_value)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
-                Op::Assign(a) => format!("{}: {} = {}", a.at.line, a.targets.join(","), render_value(&a.value)),
+                Op::Assign(a) => format!(
+                    "{}: {} = {}",
+                    a.at.line,
+                    a.targets.join(","),
+                    render_value(&a.value)
+                ),
                 Op::Return(v) => format!("return {}", render_value(v)),
             })
             .collect()
@@ -680,7 +745,12 @@ mod tests {
         ir.functions
             .iter()
             .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("no function {name}: {:?}", ir.functions.iter().map(|f| &f.name).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no function {name}: {:?}",
+                    ir.functions.iter().map(|f| &f.name).collect::<Vec<_>>()
+                )
+            })
     }
 
     const DELEGATE: &str = r#"import CoreLocation
@@ -702,8 +772,15 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
     #[test]
     fn imports_are_modules() {
         let ir = lower_text(DELEGATE);
-        let imports: Vec<(&str, u32)> = ir.imports.iter().map(|i| (i.path.as_str(), i.at.line)).collect();
-        assert_eq!(imports, vec![("CoreLocation", 1), ("BrazeKit", 2), ("Foundation", 3)]);
+        let imports: Vec<(&str, u32)> = ir
+            .imports
+            .iter()
+            .map(|i| (i.path.as_str(), i.at.line))
+            .collect();
+        assert_eq!(
+            imports,
+            vec![("CoreLocation", 1), ("BrazeKit", 2), ("Foundation", 3)]
+        );
     }
 
     #[test]
@@ -720,11 +797,20 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
                 "11: call#2 braze?.user.setLastKnownLocation([loc.coordinate.latitude], [loc.coordinate.longitude])",
             ]
         );
-        let (_, call) = ir.calls().find(|(_, c)| c.method == "setLastKnownLocation").expect("call");
-        assert_eq!(call.args_text, "latitude: loc.coordinate.latitude, longitude: loc.coordinate.longitude");
+        let (_, call) = ir
+            .calls()
+            .find(|(_, c)| c.method == "setLastKnownLocation")
+            .expect("call");
+        assert_eq!(
+            call.args_text,
+            "latitude: loc.coordinate.latitude, longitude: loc.coordinate.longitude"
+        );
         assert_eq!((call.at.line, call.at.column), (11, 9));
         // The class-level property initialiser lives in `<top>`.
-        assert_eq!(render(function(&ir, "<top>")), vec!["6: call#0 CLLocationManager()", "6: manager = [#0]"]);
+        assert_eq!(
+            render(function(&ir, "<top>")),
+            vec!["6: call#0 CLLocationManager()", "6: manager = [#0]"]
+        );
     }
 
     #[test]
@@ -738,7 +824,9 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
 
     #[test]
     fn non_delegate_first_parameter_is_a_plain_function() {
-        let ir = lower_text("func locate(_ store: CNContactStore, didFetch contacts: [CNContact]) { send(contacts) }\n");
+        let ir = lower_text(
+            "func locate(_ store: CNContactStore, didFetch contacts: [CNContact]) { send(contacts) }\n",
+        );
         let f = function(&ir, "locate");
         assert_eq!(f.params, vec!["store", "contacts"]);
         assert_eq!(render(f), vec!["1: call#0 send([contacts])", "return [#0]"]);
@@ -797,7 +885,10 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
                 "7: a,b = [#2]",
             ]
         );
-        let (_, toggle) = ir.calls().find(|(_, c)| c.method == "automaticLocationCollection").expect("call");
+        let (_, toggle) = ir
+            .calls()
+            .find(|(_, c)| c.method == "automaticLocationCollection")
+            .expect("call");
         assert_eq!(toggle.args_text, "true");
     }
 
@@ -847,17 +938,29 @@ func g() -> Int { compute(a) }
                 "return [last]",
             ]
         );
-        assert_eq!(render(function(&ir, "g")), vec!["6: call#2 compute([a])", "return [#2]"]);
+        assert_eq!(
+            render(function(&ir, "g")),
+            vec!["6: call#2 compute([a])", "return [#2]"]
+        );
     }
 
     #[test]
     fn chained_calls_read_their_receiver() {
-        let ir = lower_text("func f() { AVAudioSession.sharedInstance().setCategory(.record, mode: .default) }\n");
+        let ir = lower_text(
+            "func f() { AVAudioSession.sharedInstance().setCategory(.record, mode: .default) }\n",
+        );
         assert_eq!(
             render(function(&ir, "f")),
-            vec!["1: call#0 AVAudioSession.sharedInstance()", "1: call#1 AVAudioSession.sharedInstance().setCategory([], [])", "return [#1]"]
+            vec![
+                "1: call#0 AVAudioSession.sharedInstance()",
+                "1: call#1 AVAudioSession.sharedInstance().setCategory([], [])",
+                "return [#1]"
+            ]
         );
-        let (_, call) = ir.calls().find(|(_, c)| c.method == "setCategory").expect("call");
+        let (_, call) = ir
+            .calls()
+            .find(|(_, c)| c.method == "setCategory")
+            .expect("call");
         assert_eq!(call.args_text, ".record, mode: .default");
         assert_eq!(call.receiver_value.reads, vec![Read::Call(CallId(0))]);
     }
@@ -867,5 +970,11 @@ func g() -> Int { compute(a) }
         let source = "func ok() { manager.startUpdatingLocation() }\nfunc broken( { let = = }\n";
         let ir = lower_text(source);
         assert!(ir.calls().any(|(_, c)| c.method == "startUpdatingLocation"));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let source = String::new() + "func f() { let x = " + &"(".repeat(3000) + "a" + &")".repeat(3000) + " }\n";
+        let _ = lower_text(&source);
     }
 }

@@ -28,7 +28,9 @@ pub fn extract_package_swift(input: &FileInput) -> FileFacts {
             .or_else(|| {
                 args.iter()
                     .find(|(label, _, _)| label == "id")
-                    .map(|(_, value, offset)| (registry_lookup(input.catalog, value), value, offset))
+                    .map(|(_, value, offset)| {
+                        (registry_lookup(input.catalog, value), value, offset)
+                    })
             });
         if let Some((Some(sdk), value, offset)) = found {
             push_presence(&mut facts, input.at(*offset), sdk, value.to_string());
@@ -69,7 +71,9 @@ fn call_arguments(tokens: &[SwiftToken]) -> Vec<(String, String, usize)> {
                 depth -= 1;
             }
             Tok::Str(value) if depth == 0 && i >= 2 => {
-                if let (Tok::Ident(label), Tok::Punct(':')) = (&tokens[i - 2].kind, &tokens[i - 1].kind) {
+                if let (Tok::Ident(label), Tok::Punct(':')) =
+                    (&tokens[i - 2].kind, &tokens[i - 1].kind)
+                {
                     out.push((label.clone(), value.clone(), token.offset));
                 }
             }
@@ -152,7 +156,10 @@ fn swift_tokens(text: &str) -> Vec<SwiftToken> {
             });
         } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
             let start = i;
-            while bytes.get(i).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80) {
+            while bytes
+                .get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+            {
                 i += 1;
             }
             out.push(SwiftToken {
@@ -209,8 +216,15 @@ pub fn extract_package_resolved(input: &FileInput) -> FileFacts {
             continue;
         };
         let state = pin.get("state");
-        let field = |name: &str| state.and_then(|s| s.get(name)).and_then(serde_json::Value::as_str);
-        let detail = match field("version").or_else(|| field("branch")).or_else(|| field("revision")) {
+        let field = |name: &str| {
+            state
+                .and_then(|s| s.get(name))
+                .and_then(serde_json::Value::as_str)
+        };
+        let detail = match field("version")
+            .or_else(|| field("branch"))
+            .or_else(|| field("revision"))
+        {
             Some(version) => format!("{url} {version}"),
             None => url.to_string(),
         };
@@ -224,10 +238,13 @@ pub fn extract_package_resolved(input: &FileInput) -> FileFacts {
 /// with `/` escaped as `\/`).
 fn find_json_string(text: &str, value: &str, from: usize) -> Option<usize> {
     let rest = text.get(from..)?;
-    [format!("\"{value}\""), format!("\"{}\"", value.replace('/', "\\/"))]
-        .iter()
-        .find_map(|needle| rest.find(needle.as_str()))
-        .map(|i| from + i)
+    [
+        format!("\"{value}\""),
+        format!("\"{}\"", value.replace('/', "\\/")),
+    ]
+    .iter()
+    .find_map(|needle| rest.find(needle.as_str()))
+    .map(|i| from + i)
 }
 
 /// `github "owner/repo"`, `git "url"` and `binary "url"` lines of a Cartfile.
@@ -242,7 +259,11 @@ pub fn extract_cartfile(input: &FileInput) -> FileFacts {
         let Some((origin, rest)) = body.split_once(char::is_whitespace) else {
             continue;
         };
-        let Some(value) = rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()) else {
+        let Some(value) = rest
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|r| r.split('"').next())
+        else {
             continue;
         };
         let sdk = match origin {
@@ -305,7 +326,15 @@ mod tests {
         facts
             .evidence
             .iter()
-            .map(|e| format!("{}:{} {} {}", e.at.line, e.at.column, e.kind.sdk().unwrap_or("-"), e.detail))
+            .map(|e| {
+                format!(
+                    "{}:{} {} {}",
+                    e.at.line,
+                    e.at.column,
+                    e.kind.sdk().unwrap_or("-"),
+                    e.detail
+                )
+            })
             .collect()
     }
 
@@ -375,13 +404,18 @@ let note = "\(x) .package(url: \"https://github.com/googleads/swift-package-mana
 }"#;
         assert_eq!(
             summary(&run(extract_package_resolved, v2)),
-            vec!["12:20 google-mobile-ads https://github.com/googleads/swift-package-manager-google-mobile-ads.git deadbeef"]
+            vec![
+                "12:20 google-mobile-ads https://github.com/googleads/swift-package-manager-google-mobile-ads.git deadbeef"
+            ]
         );
     }
 
     #[test]
     fn package_resolved_malformed_has_position() {
-        let facts = run(extract_package_resolved, "{\n  \"pins\": [\n    { \"location\": }\n");
+        let facts = run(
+            extract_package_resolved,
+            "{\n  \"pins\": [\n    { \"location\": }\n",
+        );
         assert_eq!(facts.problems.len(), 1);
         assert_eq!(facts.problems[0].at.line, 3);
         let facts = run(extract_package_resolved, "{\"version\": 2}");
@@ -404,7 +438,15 @@ let note = "\(x) .package(url: \"https://github.com/googleads/swift-package-mana
 
     #[test]
     fn tokenizer_survives_garbage() {
-        for text in ["\"", "/*", "/* /* */", ".package(", ".package(url:", "\"\\", "é.package(url: \"x\""] {
+        for text in [
+            "\"",
+            "/*",
+            "/* /* */",
+            ".package(",
+            ".package(url:",
+            "\"\\",
+            "é.package(url: \"x\"",
+        ] {
             let _ = run(extract_package_swift, text);
         }
     }

@@ -122,7 +122,11 @@ impl<'a> PermissionCursor<'a> {
 
     /// Move past the next `"permissions"` key.
     fn enter_permissions(&mut self) {
-        if let Some(found) = self.text.get(self.offset..).and_then(|t| t.find("\"permissions\"")) {
+        if let Some(found) = self
+            .text
+            .get(self.offset..)
+            .and_then(|t| t.find("\"permissions\""))
+        {
             self.offset += found + 1;
         }
     }
@@ -202,7 +206,10 @@ fn strip_json5(text: &str) -> String {
                         break;
                     }
                     let b = blank(chars[i]);
-                    out.extend(std::iter::repeat_n(b, if b == '\n' { 1 } else { chars[i].len_utf8() }));
+                    out.extend(std::iter::repeat_n(
+                        b,
+                        if b == '\n' { 1 } else { chars[i].len_utf8() },
+                    ));
                     i += 1;
                 }
                 if !closed {
@@ -211,7 +218,11 @@ fn strip_json5(text: &str) -> String {
             }
             (',', _) => {
                 let rest = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-                out.push(if matches!(rest, Some('}' | ']')) { ' ' } else { ',' });
+                out.push(if matches!(rest, Some('}' | ']')) {
+                    ' '
+                } else {
+                    ','
+                });
                 i += 1;
             }
             _ => {
@@ -269,12 +280,26 @@ mod tests {
 
     #[test]
     fn capability_file_permissions_declare_location() {
-        let facts = run("src-tauri/capabilities/default.json", CAPABILITY, extract_capability);
+        let facts = run(
+            "src-tauri/capabilities/default.json",
+            CAPABILITY,
+            extract_capability,
+        );
         assert_eq!(
             declared(&facts),
             vec![
-                ("location".into(), "geolocation:allow-get-current-position".into(), 7, 5),
-                ("location".into(), "geolocation:allow-watch-position".into(), 9, 21),
+                (
+                    "location".into(),
+                    "geolocation:allow-get-current-position".into(),
+                    7,
+                    5
+                ),
+                (
+                    "location".into(),
+                    "geolocation:allow-watch-position".into(),
+                    9,
+                    21
+                ),
                 ("location".into(), "geolocation:default".into(), 10, 5),
             ]
         );
@@ -316,7 +341,12 @@ mod tests {
         assert_eq!(facts.markers[0].at.line, 1);
         assert_eq!(
             declared(&facts),
-            vec![("location".into(), "geolocation:allow-get-current-position".into(), 7, 51)]
+            vec![(
+                "location".into(),
+                "geolocation:allow-get-current-position".into(),
+                7,
+                51
+            )]
         );
     }
 
@@ -330,7 +360,11 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_located_problem_and_still_marks() {
-        let facts = run("src-tauri/tauri.conf.json", "{\n  \"app\": ,\n}", extract_config);
+        let facts = run(
+            "src-tauri/tauri.conf.json",
+            "{\n  \"app\": ,\n}",
+            extract_config,
+        );
         assert_eq!(facts.markers.len(), 1);
         assert_eq!(facts.problems.len(), 1);
         assert_eq!(facts.problems[0].at.line, 2);

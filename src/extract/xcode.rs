@@ -23,12 +23,18 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
     let root = match Reader::new(input.text).document() {
         Ok(root) => root,
         Err((offset, reason)) => {
-            facts.problem(input.at(offset), format!("malformed project.pbxproj: {reason}"));
+            facts.problem(
+                input.at(offset),
+                format!("malformed project.pbxproj: {reason}"),
+            );
             return facts;
         }
     };
     let Some(objects) = root.get("objects").and_then(PbxValue::entries) else {
-        facts.problem(input.loc(1, 1), "project.pbxproj has no `objects` dictionary");
+        facts.problem(
+            input.loc(1, 1),
+            "project.pbxproj has no `objects` dictionary",
+        );
         return facts;
     };
     let mut seen_keys = HashSet::new();
@@ -36,7 +42,8 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
     for (_, _, object) in objects {
         match object.get("isa").and_then(PbxValue::string) {
             Some("PBXNativeTarget") => {
-                is_app |= object.get("productType").and_then(PbxValue::string) == Some(APPLICATION_PRODUCT);
+                is_app |= object.get("productType").and_then(PbxValue::string)
+                    == Some(APPLICATION_PRODUCT);
             }
             Some("XCBuildConfiguration") => {
                 let settings = object.get("buildSettings").and_then(PbxValue::entries);
@@ -60,7 +67,13 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
 
 /// `INFOPLIST_KEY_<usage key>`: one piece of evidence per key, however many
 /// configurations (Debug, Release…) repeat it.
-fn build_setting(input: &FileInput, setting: &str, at: Location, seen: &mut HashSet<String>, facts: &mut FileFacts) {
+fn build_setting(
+    input: &FileInput,
+    setting: &str,
+    at: Location,
+    seen: &mut HashSet<String>,
+    facts: &mut FileFacts,
+) {
     // Conditional settings look like `INFOPLIST_KEY_X[sdk=iphoneos*]`.
     let setting = setting.split('[').next().unwrap_or(setting).trim();
     let Some(key) = setting.strip_prefix(INFOPLIST_KEY_PREFIX) else {
@@ -110,7 +123,9 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
     let doc: serde_yaml::Value = match serde_yaml::from_str(input.text) {
         Ok(doc) => doc,
         Err(e) => {
-            let at = e.location().map_or(input.loc(1, 1), |l| input.at(l.index()));
+            let at = e
+                .location()
+                .map_or(input.loc(1, 1), |l| input.at(l.index()));
             facts.problem(at, format!("malformed XcodeGen spec: {e}"));
             return facts;
         }
@@ -149,7 +164,9 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
                 .and_then(serde_yaml::Value::as_mapping);
             for (key, _) in properties.into_iter().flatten() {
                 let Some(key) = key.as_str() else { continue };
-                if (is_usage_key(key) || input.catalog.plist_key(key).is_some()) && seen.insert(key.to_string()) {
+                if (is_usage_key(key) || input.catalog.plist_key(key).is_some())
+                    && seen.insert(key.to_string())
+                {
                     let at = lines.find_key(key).map_or(input.loc(1, 1), |o| input.at(o));
                     usage_key_evidence(input.catalog, key, at, &mut facts);
                 }
@@ -177,7 +194,9 @@ fn yaml_settings(
     facts: &mut FileFacts,
     depth: usize,
 ) {
-    let Some(map) = value.as_mapping() else { return };
+    let Some(map) = value.as_mapping() else {
+        return;
+    };
     if depth > MAX_DEPTH {
         return;
     }
@@ -304,7 +323,9 @@ impl<'a> Reader<'a> {
             Some((offset, Token::Str(s))) => Ok(PbxValue::Str(s, offset)),
             Some((_, Token::Punct(b'{'))) => self.dict(depth),
             Some((_, Token::Punct(b'('))) => self.array(depth),
-            Some((offset, Token::Punct(c))) => Err((offset, format!("expected a value, found `{}`", c as char))),
+            Some((offset, Token::Punct(c))) => {
+                Err((offset, format!("expected a value, found `{}`", c as char)))
+            }
             None => Err((self.text.len(), "unexpected end of file".into())),
         }
     }
@@ -316,7 +337,10 @@ impl<'a> Reader<'a> {
                 Some((_, Token::Punct(b'}'))) => return Ok(PbxValue::Dict(entries)),
                 Some((offset, Token::Str(key))) => (offset, key),
                 Some((offset, Token::Punct(c))) => {
-                    return Err((offset, format!("expected a key or `}}`, found `{}`", c as char)));
+                    return Err((
+                        offset,
+                        format!("expected a key or `}}`, found `{}`", c as char),
+                    ));
                 }
                 None => return Err((self.text.len(), "unclosed dictionary".into())),
             };
@@ -338,7 +362,9 @@ impl<'a> Reader<'a> {
             match self.next_token()? {
                 Some((_, Token::Punct(b','))) => {}
                 Some((_, Token::Punct(b')'))) => return Ok(PbxValue::Array),
-                Some((offset, _)) => return Err((offset, "expected `,` or `)` in an array".into())),
+                Some((offset, _)) => {
+                    return Err((offset, "expected `,` or `)` in an array".into()));
+                }
                 None => return Err((self.text.len(), "unclosed array".into())),
             }
         }
@@ -348,7 +374,10 @@ impl<'a> Reader<'a> {
         match self.next_token()? {
             Some((_, Token::Punct(c))) if c == wanted => Ok(()),
             Some((offset, _)) => Err((offset, format!("expected `{}`", wanted as char))),
-            None => Err((self.text.len(), format!("expected `{}` before the end of file", wanted as char))),
+            None => Err((
+                self.text.len(),
+                format!("expected `{}` before the end of file", wanted as char),
+            )),
         }
     }
 
@@ -385,7 +414,10 @@ impl<'a> Reader<'a> {
                 while bytes.get(self.pos).is_some_and(|&b| is_bare(b)) {
                     self.pos += 1;
                 }
-                Ok(Some((start, Token::Str(self.text[start..self.pos].to_string()))))
+                Ok(Some((
+                    start,
+                    Token::Str(self.text[start..self.pos].to_string()),
+                )))
             }
             _ => Err((start, "unexpected character".into())),
         }
@@ -417,7 +449,11 @@ impl<'a> Reader<'a> {
 
 /// Characters of an unquoted old-style plist string.
 fn is_bare(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.' | b'/' | b':' | b'-' | b'+' | b'[' | b']' | b'*' | b'<' | b'>')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'_' | b'$' | b'.' | b'/' | b':' | b'-' | b'+' | b'[' | b']' | b'*' | b'<' | b'>'
+        )
         || b >= 0x80
 }
 
@@ -444,7 +480,9 @@ mod tests {
             .map(|e| {
                 let kind = match &e.kind {
                     EvidenceKind::PurposeString { key } => format!("purpose {key}"),
-                    EvidenceKind::CapabilityDeclared { capability, level, .. } => {
+                    EvidenceKind::CapabilityDeclared {
+                        capability, level, ..
+                    } => {
                         format!("declared {capability} bg={}", level.background)
                     }
                     EvidenceKind::SdkPresence { sdk, via } => format!("sdk {sdk} {via:?}"),
@@ -538,7 +576,11 @@ mod tests {
             "/* INFOPLIST_KEY_NSContactsUsageDescription = \"x\"; */ PRODUCT_BUNDLE_IDENTIFIER = com.example.demo;",
         );
         let facts = run(extract_pbxproj, "p/project.pbxproj", &text);
-        assert!(!summary(&facts.evidence).iter().any(|s| s.contains("Contacts")));
+        assert!(
+            !summary(&facts.evidence)
+                .iter()
+                .any(|s| s.contains("Contacts"))
+        );
     }
 
     #[test]
@@ -552,7 +594,15 @@ mod tests {
 
     #[test]
     fn pbxproj_never_panics_on_garbage() {
-        for text in ["", "{", "{ a = (", "{ a = \"unclosed", "/* x", "{ a = b; } trailing", "\u{e9}{}"] {
+        for text in [
+            "",
+            "{",
+            "{ a = (",
+            "{ a = \"unclosed",
+            "/* x",
+            "{ a = b; } trailing",
+            "\u{e9}{}",
+        ] {
             let facts = run(extract_pbxproj, "p/project.pbxproj", text);
             assert_eq!(facts.problems.len(), 1, "{text:?}");
         }
@@ -564,7 +614,10 @@ mod tests {
         let facts = run(extract_xcconfig, "Config/Shared.xcconfig", text);
         assert_eq!(
             summary(&facts.evidence),
-            vec!["4:3 purpose NSMicrophoneUsageDescription", "4:3 declared microphone bg=false"]
+            vec![
+                "4:3 purpose NSMicrophoneUsageDescription",
+                "4:3 declared microphone bg=false"
+            ]
         );
     }
 
@@ -612,7 +665,11 @@ targets:
 
     #[test]
     fn xcodegen_framework_only_and_malformed() {
-        let facts = run(extract_xcodegen, "project.yml", "targets:\n  Kit:\n    type: framework\n");
+        let facts = run(
+            extract_xcodegen,
+            "project.yml",
+            "targets:\n  Kit:\n    type: framework\n",
+        );
         assert!(facts.markers.is_empty());
         let facts = run(extract_xcodegen, "project.yml", "targets: [\n  a: b\n");
         assert_eq!(facts.problems.len(), 1);

@@ -3,7 +3,10 @@
 
 /// `(name, yaml)` of every preset.
 pub const PRESETS: &[(&str, &str)] = &[
-    ("recommended", include_str!("../../policies/recommended.yaml")),
+    (
+        "recommended",
+        include_str!("../../policies/recommended.yaml"),
+    ),
     ("strict", include_str!("../../policies/strict.yaml")),
     ("kids", include_str!("../../policies/kids.yaml")),
 ];
@@ -22,7 +25,8 @@ pub fn json_schema() -> &'static str {
 mod tests {
     use super::*;
     use crate::policy::load::{
-        CAPABILITY_KEYS, EXCEPTION_KEYS, PATHS_KEYS, REQUIRE_KEYS, RULE_NAMES, SDKS_KEYS, TOP_LEVEL_KEYS,
+        CAPABILITY_KEYS, EXCEPTION_KEYS, PATHS_KEYS, REQUIRE_KEYS, RULE_NAMES, SDKS_KEYS,
+        TOP_LEVEL_KEYS,
     };
     use serde_json::Value;
 
@@ -50,7 +54,10 @@ mod tests {
     #[test]
     fn schema_properties_match_the_loader_keys() {
         let schema = schema();
-        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
         assert_eq!(schema["additionalProperties"], false);
         assert_eq!(property_names(&schema), sorted(TOP_LEVEL_KEYS));
         let props = &schema["properties"];
@@ -58,9 +65,19 @@ mod tests {
         assert_eq!(property_names(&props["require"]), sorted(REQUIRE_KEYS));
         assert_eq!(property_names(&props["paths"]), sorted(PATHS_KEYS));
         let defs = &schema["$defs"];
-        assert_eq!(property_names(&defs["leveledCapability"]), sorted(CAPABILITY_KEYS));
+        assert_eq!(
+            property_names(&defs["leveledCapability"]),
+            sorted(CAPABILITY_KEYS)
+        );
         assert_eq!(property_names(&defs["exception"]), sorted(EXCEPTION_KEYS));
-        for object in [&props["sdks"], &props["require"], &props["paths"], &defs["capability"], &defs["leveledCapability"], &defs["exception"]] {
+        for object in [
+            &props["sdks"],
+            &props["require"],
+            &props["paths"],
+            &defs["capability"],
+            &defs["leveledCapability"],
+            &defs["exception"],
+        ] {
             assert_eq!(object["additionalProperties"], false);
         }
     }
@@ -78,7 +95,10 @@ mod tests {
         };
         let props = &schema["properties"];
         let defs = &schema["$defs"];
-        assert_eq!(enum_of(&props["sdks"]["properties"]["unlisted"]), ["allow", "warn", "deny"]);
+        assert_eq!(
+            enum_of(&props["sdks"]["properties"]["unlisted"]),
+            ["allow", "warn", "deny"]
+        );
         assert_eq!(enum_of(&defs["access"]), ["allow", "deny"]);
         assert_eq!(
             enum_of(&defs["leveledCapability"]["properties"]["max_precision"]),
@@ -98,7 +118,10 @@ mod tests {
     fn every_preset_is_version_one_and_documented() {
         for (name, text) in PRESETS {
             assert!(text.lines().any(|l| l == "version: 1"), "{name}");
-            assert!(text.starts_with(&format!("# privlint preset `{name}`")), "{name}");
+            assert!(
+                text.starts_with(&format!("# privlint preset `{name}`")),
+                "{name}"
+            );
         }
         assert!(preset("recommended").is_some());
         assert!(preset("none").is_none());

@@ -46,6 +46,9 @@ pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Resul
         writeln!(out, "{}", rendered.trim_end())?;
         writeln!(out)?;
     }
+    if let Some(introduced) = report.introduced {
+        super::changes::write_text(introduced, out)?;
+    }
     write_summary(report, out)
 }
 

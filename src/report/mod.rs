@@ -1,13 +1,19 @@
 //! Reporters: one per output format, each writing a [`Report`] to a `&mut dyn Write`.
 
+pub mod changes;
 pub mod concise;
+pub mod github;
 pub mod human;
 pub mod inventory;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
 
+use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity};
+use crate::link::AppUnit;
 use crate::policy::PolicyOrigin;
 use crate::scan::Skipped;
 
@@ -21,6 +27,11 @@ pub struct Report<'a> {
     /// The scan root, to read file text for snippets.
     pub root: &'a std::path::Path,
     pub apps: usize,
+    /// The linked app units: the SDK × capability tables and SARIF code flows.
+    pub units: &'a [AppUnit],
+    pub catalog: &'a Catalog,
+    /// With `--changed-since`: the SDKs, capabilities and ties the changed files bring in.
+    pub introduced: Option<&'a changes::Introduced>,
 }
 
 impl Report<'_> {
@@ -45,8 +56,8 @@ pub fn write(format: Format, report: &Report, color: bool, out: &mut dyn Write) 
         Format::Human => human::write(report, color, out),
         Format::Json => json::write(report, out),
         Format::Concise => concise::write(report, out),
-        Format::Sarif | Format::Github | Format::Markdown => {
-            writeln!(out, "this output format is not available in this build")
-        }
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Markdown => markdown::write(report, out),
     }
 }

