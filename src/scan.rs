@@ -17,6 +17,14 @@ use crate::walk::{self, FileKind};
 /// and hand-written sources are far smaller; generated bundles are not worth parsing.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
+/// Bracket or tag nesting beyond this is not analysed (PL900): hand-written code never
+/// comes close, and the parsers and lowerings behind it recurse per level.
+pub const MAX_NESTING: usize = 2_000;
+
+/// Stack of each extraction thread. Recursive-descent parsers (syn, serde, plist) and
+/// tree lowerings use stack per nesting level; [`MAX_NESTING`] levels must fit.
+const EXTRACT_STACK_SIZE: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub threads: usize,
@@ -78,7 +86,11 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
             })
             .collect::<Vec<_>>()
     };
-    let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    let results = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(EXTRACT_STACK_SIZE)
+        .build()
+    {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };
@@ -158,6 +170,12 @@ fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catal
         Ok(t) => t,
         Err(reason) => return problem(reason),
     };
+    let parsed_at_all = !kind.is_source() || catalog.prefilter().is_relevant(&bytes);
+    if parsed_at_all && let Some(depth) = nesting_beyond_limit(&text, kind) {
+        return problem(format!(
+            "nests deeper than {MAX_NESTING} levels (at least {depth}); not parsed, to keep the scan bounded"
+        ));
+    }
     let input = FileInput {
         path: relative,
         bytes: &bytes,
@@ -189,6 +207,39 @@ fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catal
     }
 }
 
+/// The nesting depth reached when it exceeds [`MAX_NESTING`]: element depth for XML
+/// formats, `(`/`[`/`{` depth for everything else (an over-estimate in strings and
+/// comments, which never matters at this limit).
+fn nesting_beyond_limit(text: &str, kind: FileKind) -> Option<usize> {
+    let xml = matches!(kind, FileKind::AndroidManifest | FileKind::PrivacyManifest)
+        || (kind == FileKind::InfoPlist && !text.is_empty());
+    let bytes = text.as_bytes();
+    let mut depth: usize = 0;
+    let mut deepest: usize = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if xml {
+            let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+            match (b, next) {
+                (b'<', b'/') => depth = depth.saturating_sub(1),
+                (b'<', n) if n.is_ascii_alphabetic() || n == b'_' || n == b':' => depth += 1,
+                (b'/', b'>') => depth = depth.saturating_sub(1),
+                _ => continue,
+            }
+        } else {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => continue,
+            }
+        }
+        deepest = deepest.max(depth);
+        if deepest > MAX_NESTING * 8 {
+            break;
+        }
+    }
+    (deepest > MAX_NESTING).then_some(deepest)
+}
+
 /// Bytes → text: UTF-8 (BOM stripped), UTF-16 with a BOM, or lossy UTF-8 for stray
 /// bytes. Binary content in a text format is an error (binary plists are bytes, fine).
 fn decode(bytes: &[u8], kind: FileKind) -> Result<String, String> {
@@ -214,5 +265,31 @@ fn decode(bytes: &[u8], kind: FileKind) -> Result<String, String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(_) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_guard_counts_brackets_and_xml_elements() {
+        let deep = format!("{}{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
+        assert_eq!(nesting_beyond_limit(&deep, FileKind::Kotlin), Some(MAX_NESTING + 1));
+        let ok = "(".repeat(MAX_NESTING) + &")".repeat(MAX_NESTING);
+        assert_eq!(nesting_beyond_limit(&ok, FileKind::Rust), None);
+        let flat = "<a/>".repeat(10 * MAX_NESTING);
+        assert_eq!(nesting_beyond_limit(&flat, FileKind::AndroidManifest), None);
+        let tags = "<a>".repeat(MAX_NESTING + 5);
+        assert_eq!(nesting_beyond_limit(&tags, FileKind::InfoPlist), Some(MAX_NESTING + 5));
+    }
+
+    #[test]
+    fn decode_handles_boms_utf16_and_binary() {
+        assert_eq!(decode(b"\xEF\xBB\xBFabc", FileKind::Kotlin).unwrap(), "abc");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("ab".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode(&utf16, FileKind::PackageJson).unwrap(), "ab");
+        assert!(decode(b"a\0b", FileKind::Swift).is_err());
+        assert_eq!(decode(b"caf\xE9", FileKind::Java).unwrap(), "caf\u{FFFD}");
     }
 }

@@ -204,6 +204,18 @@ pub fn walk(root: &Path, threads: usize) -> WalkResult {
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => {
+                    if entry.depth() > 0 && entry.path_is_symlink() {
+                        // Never followed (it may lead out of the root), never silent.
+                        if FileKind::classify(entry.path()).is_some() {
+                            let relative = relative_path(root, entry.path()).unwrap_or_else(|lossy| lossy);
+                            let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
+                            r.skipped.push(WalkProblem {
+                                relative,
+                                reason: "symbolic link, not followed".into(),
+                            });
+                        }
+                        return WalkState::Continue;
+                    }
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if !is_file {
                         return WalkState::Continue;
@@ -250,6 +262,7 @@ pub fn walk(root: &Path, threads: usize) -> WalkResult {
     result.files.sort();
     result.problems.sort();
     result.problems.dedup();
+    result.skipped.sort();
     result
 }
 

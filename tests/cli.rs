@@ -168,3 +168,32 @@ fn named_files_report_only_their_findings() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("PL101 app/build.gradle:4"), "{text}");
 }
+
+#[test]
+fn init_writes_a_policy_that_starts_green_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), None);
+    // A tie the starting policy must accept: the app calls an AppsFlyer location API.
+    write(
+        dir.path(),
+        "app/src/main/java/com/acme/Geo.java",
+        "package com.acme;\n\nimport com.appsflyer.AppsFlyerLib;\n\nclass Geo {\n    void share(android.content.Context c) {\n        AppsFlyerLib.getInstance().logLocation(c, 1.0, 2.0);\n    }\n}\n",
+    );
+    let path = dir.path().to_str().unwrap();
+    let before = privlint(&["scan", path, "--format", "concise"]);
+    assert_eq!(before.status.code(), Some(1), "the tree breaks the recommended preset");
+    let out = privlint(&["init", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let policy = std::fs::read_to_string(dir.path().join("privlint.yaml")).unwrap();
+    assert!(policy.contains("- appsflyer"), "{policy}");
+    let after = privlint(&["scan", path, "--format", "concise"]);
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "not green after init:\n{}{}",
+        String::from_utf8_lossy(&after.stdout),
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert_eq!(privlint(&["init", path]).status.code(), Some(2));
+    assert_eq!(privlint(&["init", path, "--force"]).status.code(), Some(0));
+}

@@ -75,6 +75,8 @@ pub fn extract(input: &FileInput) -> FileFacts {
     config_view.plugins(config, &mut facts);
     config_view.android(config, &mut facts);
     config_view.ios(config, &mut facts);
+    // JSON objects come back ordered by key: report in file order.
+    facts.evidence.sort_by(|a, b| a.at.cmp(&b.at));
     facts
 }
 

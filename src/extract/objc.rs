@@ -517,7 +517,7 @@ impl<'a> Lowerer<'a> {
             let id = self.call_id();
             ops.push(Op::Call(CallIr {
                 id,
-                receiver: Some(compact(target, self.source)),
+                receiver: Some(receiver_text(target, self.source)),
                 receiver_value,
                 method: member,
                 args: Vec::new(),
@@ -573,7 +573,7 @@ impl<'a> Lowerer<'a> {
         let id = self.call_id();
         ops.push(Op::Call(CallIr {
             id,
-            receiver: receiver.map(|r| compact(r, self.source)),
+            receiver: receiver.map(|r| receiver_text(r, self.source)),
             receiver_value,
             method,
             args,
@@ -675,7 +675,7 @@ impl<'a> Lowerer<'a> {
             let id = self.call_id();
             ops.push(Op::Call(CallIr {
                 id,
-                receiver: Some(compact(receiver, self.source)),
+                receiver: Some(receiver_text(receiver, self.source)),
                 receiver_value,
                 method,
                 args: vec![value],
@@ -792,7 +792,7 @@ impl<'a> Lowerer<'a> {
         // Receiver: a nested send or a dotted identifier path.
         let (receiver_text, receiver_value) = if bytes.get(i) == Some(&b'[') {
             let (id, end) = self.token_send(i, ops)?;
-            let written = compact_str(self.source.get(i..end)?);
+            let written = token_receiver_text(self.masked.get(i..end)?);
             i = end;
             (
                 written,
@@ -973,8 +973,58 @@ fn matching_bracket(bytes: &[u8], open: usize) -> Option<usize> {
     None
 }
 
-fn compact_str(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+/// A receiver as language-neutral text: a message send `[AppsFlyerLib shared]` reads
+/// `AppsFlyerLib.shared()` (like the Java/Swift spelling the catalog hints are written
+/// for), anything else is its source text without whitespace.
+fn receiver_text(node: Node, src: &str) -> String {
+    let mut current = node;
+    let mut calls = Vec::new();
+    while current.kind() == "message_expression" && calls.len() < MAX_DEPTH {
+        let method = current
+            .child_by_field_name("method")
+            .map(|m| text(m, src))
+            .unwrap_or_default();
+        calls.push(method);
+        match current.child_by_field_name("receiver") {
+            Some(inner) => current = inner,
+            None => break,
+        }
+    }
+    let mut out = compact(current, src);
+    for method in calls.iter().rev() {
+        out.push_str(&format!(".{method}()"));
+    }
+    out
+}
+
+/// [`receiver_text`] for a send found on tokens: `[[A b] c]` → `A.b().c()`.
+fn token_receiver_text(masked: &str) -> String {
+    let mut base = String::new();
+    let mut calls = Vec::new();
+    let mut rest = masked.trim();
+    while let Some(inner) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let inner = inner.trim();
+        // The selector is the first word after the receiver (a nested send or a path).
+        let (receiver, selector) = match inner.strip_prefix('[') {
+            Some(_) => {
+                let close = matching_bracket(inner.as_bytes(), 0).unwrap_or(inner.len().saturating_sub(1));
+                (inner.get(..=close).unwrap_or(inner), inner.get(close + 1..).unwrap_or(""))
+            }
+            None => inner.split_once(char::is_whitespace).unwrap_or((inner, "")),
+        };
+        let selector = selector.trim_start();
+        let end = identifier_end(selector.as_bytes(), 0).unwrap_or(0);
+        calls.push(selector.get(..end).unwrap_or("").to_string());
+        rest = receiver.trim();
+        if !rest.starts_with('[') {
+            base = rest.chars().filter(|c| !c.is_whitespace()).collect();
+            break;
+        }
+    }
+    for method in calls.iter().rev() {
+        base.push_str(&format!(".{method}()"));
+    }
+    base
 }
 
 /// The argument ranges `(start, len)` of `:a label:b label2:c` (the text after the first
@@ -1125,7 +1175,7 @@ mod tests {
                 "9: call#1 locations.lastObject()",
                 "9: loc = [#1]",
                 "10: call#2 AppsFlyerLib.shared()",
-                "10: call#3 [AppsFlyerLibshared].logLocation([loc.coordinate.longitude], [loc.coordinate.latitude])",
+                "10: call#3 AppsFlyerLib.shared().logLocation([loc.coordinate.longitude], [loc.coordinate.latitude])",
                 "11: call#4 self.tracker.lastLocation([loc])",
                 "12: d = [loc.coordinate.latitude]",
             ]

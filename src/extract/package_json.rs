@@ -66,6 +66,9 @@ pub fn extract(input: &FileInput) -> FileFacts {
         }
     }
 
+    // serde_json orders keys by name; report in file order.
+    facts.evidence.sort_by(|a, b| a.at.cmp(&b.at));
+
     let depends_on = |package: &str| {
         MARKER_SECTIONS.iter().any(|section| {
             root.get(*section)
@@ -722,5 +725,53 @@ mod embedded_catalog_tests {
             "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n<script>\nfbq('init', '1');\n</script>",
         );
         assert_eq!(found, vec!["sdk google-analytics 1", "sdk meta-pixel 3"]);
+    }
+}
+
+/// Every prefix of realistic inputs (cut anywhere, as an editor save or a bad merge
+/// might) goes through the extractors without a panic.
+#[cfg(test)]
+mod truncation_tests {
+    use super::{JS_TEST_CATALOG, test_catalog};
+    use crate::extract::{FileInput, expo, html, javascript, package_json};
+
+    const PACKAGE: &str = "{\"name\": \"a\", // c\n\"dependencies\": {\"react-native-appsflyer\": \"6\", \"é\": \"1\",},}";
+    const APP_CONFIG: &str = "export default ({ config }) => ({ ...config, plugins: [['expo-location', { isIosBackgroundLocationEnabled: true }]], ios: { infoPlist: { NSMicrophoneUsageDescription: `Voix ${x}` } } });";
+    const PAGE: &str = "<html><!-- x --><script src='https://websdk.appsflyersdk.com/a.js'></script><script>navigator.geolocation.getCurrentPosition(p => fbq('track', { l: p.coords.latitude }));</script><iframe allow=\"microphone\"></iframe>";
+
+    #[test]
+    fn prefixes_never_panic() {
+        let catalog = test_catalog(JS_TEST_CATALOG);
+        for (path, text) in [
+            ("package.json", PACKAGE),
+            ("app.config.js", APP_CONFIG),
+            ("app.json", PACKAGE),
+            ("index.html", PAGE),
+            ("a.tsx", APP_CONFIG),
+        ] {
+            for (cut, _) in text.char_indices() {
+                let prefix = &text[..cut];
+                let input = FileInput {
+                    path,
+                    bytes: prefix.as_bytes(),
+                    text: prefix,
+                    catalog: &catalog,
+                };
+                match path {
+                    "package.json" => drop(package_json::extract(&input)),
+                    "index.html" => drop(html::extract(&input)),
+                    "a.tsx" => drop(javascript::lower(&input, true)),
+                    _ => drop(expo::extract(&input)),
+                }
+            }
+        }
+        // The complete texts do produce evidence, so the loop exercised real paths.
+        let input = FileInput {
+            path: "index.html",
+            bytes: PAGE.as_bytes(),
+            text: PAGE,
+            catalog: &catalog,
+        };
+        assert!(!html::extract(&input).evidence.is_empty());
     }
 }
