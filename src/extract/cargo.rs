@@ -325,4 +325,25 @@ version = "0.3"
         assert_eq!(unquoted_find("# a = b", '='), None);
         assert_eq!(closing_bracket("a.'x]'.b]"), Some(8));
     }
+
+    /// Every prefix of a real file (cut on char boundaries): never a panic.
+    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
+        (0..=text.len())
+            .step_by(5)
+            .filter(|&end| text.is_char_boundary(end))
+            .map(|end| &text[..end])
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let text = include_str!("../../fixtures/tauri/geo-analytics/src-tauri/Cargo.toml");
+        assert_eq!(
+            sdk_positions(&run(text)),
+            vec![("posthog".to_string(), 17, 1)]
+        );
+        assert_eq!(tauri_marker(&run(text)), Some(true));
+        for prefix in prefixes(text) {
+            run(prefix);
+        }
+    }
 }

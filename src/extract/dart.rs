@@ -1251,4 +1251,29 @@ mod tests {
         let error = result.expect_err("too deep");
         assert!(error.contains("nesting too deep"), "{error}");
     }
+
+    /// Every prefix of a real file (cut on char boundaries): never a panic.
+    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
+        (0..=text.len())
+            .step_by(5)
+            .filter(|&end| text.is_char_boundary(end))
+            .map(|end| &text[..end])
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let text = include_str!("../../fixtures/flutter/ads-analytics/lib/main.dart");
+        let full = lower_text(text);
+        assert!(full.calls().any(|(_, c)| c.method == "logEvent"));
+        for prefix in prefixes(text) {
+            let catalog = test_catalog();
+            let input = FileInput {
+                path: "lib/main.dart",
+                bytes: prefix.as_bytes(),
+                text: prefix,
+                catalog: &catalog,
+            };
+            assert!(lower(&input).is_ok());
+        }
+    }
 }

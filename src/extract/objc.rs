@@ -549,12 +549,10 @@ impl<'a> Lowerer<'a> {
         let mut cursor = node.walk();
         for (i, child) in node.children(&mut cursor).enumerate() {
             match node.field_name_for_child(i as u32) {
-                Some("receiver") => {}
-                Some("method") => {
-                    if method.is_empty() {
-                        method = text(child, self.source).to_string();
-                    }
+                Some("method") if method.is_empty() => {
+                    method = text(child, self.source).to_string();
                 }
+                Some("receiver" | "method") => {}
                 _ if child.is_named() => {
                     args_start.get_or_insert(child.start_byte());
                     if child.kind() == "block_literal" {
@@ -763,11 +761,12 @@ impl<'a> Lowerer<'a> {
         let bytes = self.masked.as_bytes();
         let mut i = from;
         while i < to.min(bytes.len()) {
-            if bytes[i] == b'[' && !self.lowered_sends.contains(&i) {
-                if let Some((_, end)) = self.token_send(i, ops) {
-                    i = end;
-                    continue;
-                }
+            if bytes[i] == b'['
+                && !self.lowered_sends.contains(&i)
+                && let Some((_, end)) = self.token_send(i, ops)
+            {
+                i = end;
+                continue;
             }
             i += 1;
         }
@@ -1007,8 +1006,12 @@ fn token_receiver_text(masked: &str) -> String {
         // The selector is the first word after the receiver (a nested send or a path).
         let (receiver, selector) = match inner.strip_prefix('[') {
             Some(_) => {
-                let close = matching_bracket(inner.as_bytes(), 0).unwrap_or(inner.len().saturating_sub(1));
-                (inner.get(..=close).unwrap_or(inner), inner.get(close + 1..).unwrap_or(""))
+                let close =
+                    matching_bracket(inner.as_bytes(), 0).unwrap_or(inner.len().saturating_sub(1));
+                (
+                    inner.get(..=close).unwrap_or(inner),
+                    inner.get(close + 1..).unwrap_or(""),
+                )
             }
             None => inner.split_once(char::is_whitespace).unwrap_or((inner, "")),
         };
@@ -1257,7 +1260,7 @@ mod tests {
             })
             .collect();
         assert!(
-            calls.contains(&"[AppsFlyerLibshared].logLocation 4".to_string()),
+            calls.contains(&"AppsFlyerLib.shared().logLocation 4".to_string()),
             "{calls:?}"
         );
         let (_, send) = ir
@@ -1320,7 +1323,55 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow_the_stack() {
-        let source = String::new() + "void f() { x = " + &"[a b:".repeat(2000) + "c" + &"]".repeat(2000) + "; }\n";
+        let source = String::new()
+            + "void f() { x = "
+            + &"[a b:".repeat(2000)
+            + "c"
+            + &"]".repeat(2000)
+            + "; }\n";
         let _ = lower_text(&source);
+    }
+
+    /// The token pass on its own, as it runs inside ERROR nodes.
+    #[test]
+    fn token_pass_lowers_nested_sends_with_arguments() {
+        let source = "x ~~ [[AppsFlyerLib shared] logLocation:loc.coordinate.longitude latitude:[self lat]]; a[0] = 1; @[b];";
+        let masked = mask_comments_and_strings(source);
+        let mut lowerer = Lowerer {
+            path: "a.m",
+            source,
+            masked: &masked,
+            next_call: 0,
+            ir: SourceIr::default(),
+            property_apis: HashSet::new(),
+            lowered_sends: HashSet::new(),
+            depth: 0,
+        };
+        let mut ops = Vec::new();
+        lowerer.token_sends(0, source.len(), &mut ops);
+        let f = FunctionIr {
+            name: "t".into(),
+            params: Vec::new(),
+            ops,
+            at: Location::new("a.m", 1, 1),
+        };
+        assert_eq!(
+            render(&f),
+            vec![
+                "1: call#0 AppsFlyerLib.shared()",
+                "1: call#1 self.lat()",
+                "1: call#2 AppsFlyerLib.shared().logLocation([loc.coordinate.longitude], [#1])",
+            ]
+        );
+    }
+
+    #[test]
+    fn receiver_text_of_token_sends() {
+        assert_eq!(token_receiver_text("[[A b] c]"), "A.b().c()");
+        assert_eq!(
+            token_receiver_text("[self.manager location]"),
+            "self.manager.location()"
+        );
+        assert_eq!(token_receiver_text("["), "");
     }
 }

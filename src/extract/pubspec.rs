@@ -424,4 +424,27 @@ mod tests {
             assert!(run(text, extract_lock, &catalog).evidence.is_empty());
         }
     }
+
+    /// Every prefix of a real file (cut on char boundaries): never a panic.
+    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
+        (0..=text.len())
+            .step_by(5)
+            .filter(|&end| text.is_char_boundary(end))
+            .map(|end| &text[..end])
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let catalog = test_catalog();
+        let text = include_str!("../../fixtures/flutter/ads-analytics/pubspec.yaml");
+        let facts = run(text, extract, &catalog);
+        assert_eq!(
+            sdk_lines(&facts),
+            vec![("firebase-analytics".to_string(), 13, 3)]
+        );
+        for prefix in prefixes(text) {
+            run(prefix, extract, &catalog);
+            run(prefix, extract_lock, &catalog);
+        }
+    }
 }

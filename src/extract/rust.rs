@@ -1539,4 +1539,21 @@ mod nested { pub fn deep() { go(); } }
             .collect();
         assert_eq!(names, vec!["a", "b", "_f"]);
     }
+
+    /// Every prefix of a real file (cut on char boundaries): never a panic.
+    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
+        (0..=text.len())
+            .step_by(5)
+            .filter(|&end| text.is_char_boundary(end))
+            .map(|end| &text[..end])
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let text = include_str!("../../fixtures/tauri/geo-analytics/src-tauri/src/main.rs");
+        let full = lower_text(text);
+        assert!(full.calls().any(|(_, c)| c.method == "insert_prop"));
+        let failures = prefixes(text).filter(|p| try_lower(p).is_err()).count();
+        assert!(failures > 0, "most prefixes are not valid Rust");
+    }
 }

@@ -974,7 +974,12 @@ func g() -> Int { compute(a) }
 
     #[test]
     fn deep_nesting_does_not_overflow_the_stack() {
-        let source = String::new() + "func f() { let x = " + &"(".repeat(3000) + "a" + &")".repeat(3000) + " }\n";
+        let source = String::new()
+            + "func f() { let x = "
+            + &"(".repeat(3000)
+            + "a"
+            + &")".repeat(3000)
+            + " }\n";
         let _ = lower_text(&source);
     }
 }

@@ -383,4 +383,24 @@ mod tests {
         );
         assert_eq!(strip_json5("\"a//b\", // c"), "\"a//b\",     ");
     }
+
+    /// Every prefix of a real file (cut on char boundaries): never a panic.
+    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
+        (0..=text.len())
+            .step_by(5)
+            .filter(|&end| text.is_char_boundary(end))
+            .map(|end| &text[..end])
+    }
+
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let text =
+            include_str!("../../fixtures/tauri/geo-analytics/src-tauri/capabilities/default.json");
+        let path = "src-tauri/capabilities/default.json";
+        assert_eq!(declared(&run(path, text, extract_capability)).len(), 3);
+        for prefix in prefixes(text) {
+            run(path, prefix, extract_capability);
+            run("src-tauri/tauri.conf.json5", prefix, extract_config);
+        }
+    }
 }
