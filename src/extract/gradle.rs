@@ -1052,5 +1052,16 @@ project(':analytics').projectDir = new File(settingsDir, '../shared/analytics')
             let facts = run("build.gradle", text, false);
             assert!(facts.evidence.is_empty());
         }
+        // Every prefix of a tricky script: escapes before multi-byte characters,
+        // nested interpolation, unbalanced brackets. None may panic.
+        let tricky = "dependencies {\n  implementation \"a:b:${v[\"x\"]}\\é\" // ü\n  \
+                      api('com.appsflyer:af-android-sdk:1') { exclude group: 'ä' }\n  \
+                      add(\"freeApi\", project(path: ':x'))\n}\ninclude ':é'\n";
+        for (end, _) in tricky.char_indices() {
+            run("build.gradle", &tricky[..end], false);
+            run("settings.gradle", &tricky[..end], true);
+        }
+        let full = run("build.gradle", tricky, false);
+        assert_eq!(full.evidence.len(), 1, "{:?}", full.evidence);
     }
 }

@@ -953,4 +953,14 @@ class A {
         assert_eq!(methods, vec!["location", "send", "report", "setLocation"]);
         assert!(call(f, "setLocation").args[0].reads.is_empty());
     }
+
+    #[test]
+    fn every_prefix_lowers_without_panicking() {
+        let source = "import static com.a.B.c;\nclass A { void f(Location l) { \
+                      com.appsflyer.AppsFlyerLib.getInstance().logLocation(this, l.getLatitude(), 0); \
+                      x.y = \"é\"; run(v -> send(v)); new B<C>() { void m(D d) {} }; } }\n";
+        for (end, _) in source.char_indices() {
+            lower_java(&source[..end]);
+        }
+    }
 }

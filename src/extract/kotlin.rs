@@ -1679,4 +1679,14 @@ fun broken() {
         assert_eq!(names(&ir), vec!["<top>", "g"]);
         assert_eq!(call(function(&ir, "g"), "inside").receiver, None);
     }
+
+    #[test]
+    fn every_prefix_lowers_without_panicking() {
+        let source = "import com.appsflyer.AppsFlyerLib as AF\nfun f(l: Location) {\n    \
+                      val s = \"é $l ${l.latitude}\"\n    x.apply { put(1) }.let { it }\n    \
+                      client.lastLocation.addOnSuccessListener { a -> AF.getInstance().logLocation(a) }\n}\n";
+        for (end, _) in source.char_indices() {
+            lower_kt(&source[..end]);
+        }
+    }
 }
