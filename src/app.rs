@@ -8,8 +8,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, NarratableReportHandler};
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::cli::{
-    BaselineCommand, CatalogArg, CatalogCommand, Cli, ColorChoice, Command, FailOn, InventoryFormat,
-    OutputFormat, ScanArgs,
+    BaselineCommand, CatalogArg, CatalogCommand, Cli, ColorChoice, Command, FailOn,
+    InventoryFormat, OutputFormat, ScanArgs,
 };
 use crate::finding::{Finding, Severity};
 use crate::policy::{self, Policy, PolicyOrigin};
@@ -54,9 +54,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             export,
             catalog,
         } => match export {
-            Some(crate::cli::ExportFormat::Semgrep) => {
-                load_catalog(&catalog).and_then(|c| write_out(out, &crate::export::semgrep_rules(&c)))
-            }
+            Some(crate::cli::ExportFormat::Semgrep) => load_catalog(&catalog)
+                .and_then(|c| write_out(out, &crate::export::semgrep_rules(&c))),
             None => catalog_command(command, literals, &catalog, out),
         },
         Command::Init {
@@ -72,15 +71,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     match result {
         Ok(exit) => exit,
         Err(failure) => {
-            let graphical = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let graphical =
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = String::new();
             let rendered = if graphical {
-                GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).render_report(&mut text, failure.as_ref())
+                GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
+                    .render_report(&mut text, failure.as_ref())
             } else {
                 GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
                     .with_width(100)
                     .render_report(&mut text, failure.as_ref())
-                    .or_else(|_| NarratableReportHandler::new().render_report(&mut text, failure.as_ref()))
+                    .or_else(|_| {
+                        NarratableReportHandler::new().render_report(&mut text, failure.as_ref())
+                    })
             };
             if rendered.is_err() {
                 text = failure.to_string();
@@ -144,7 +147,10 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
         .iter()
         .map(|p| {
             let p = p.strip_prefix("./").unwrap_or(p);
-            p.to_string_lossy().replace('\\', "/").trim_end_matches('/').to_string()
+            p.to_string_lossy()
+                .replace('\\', "/")
+                .trim_end_matches('/')
+                .to_string()
         })
         .collect();
     Ok(Target { root, only })
@@ -165,13 +171,8 @@ fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy
                 .unwrap_or_else(|_| file.clone());
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| usage(format!("cannot read policy {}: {e}", file.display())))?;
-            policy::load_str(
-                &shown.to_string_lossy(),
-                &text,
-                file.parent(),
-                catalog,
-            )
-            .map_err(to_failure)
+            policy::load_str(&shown.to_string_lossy(), &text, file.parent(), catalog)
+                .map_err(to_failure)
         }
         None => {
             let mut p = policy::load_preset("recommended", catalog).map_err(to_failure)?;
@@ -212,9 +213,20 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         Some(file) => read_baseline(file)?,
         None => BTreeSet::new(),
     };
-    let mut findings = suppress::apply(findings, &analysis.allows, &policy, &baseline, suppress::today());
+    let mut findings = suppress::apply(
+        findings,
+        &analysis.allows,
+        &policy,
+        &baseline,
+        suppress::today(),
+    );
     if !target.only.is_empty() {
-        findings.retain(|f| target.only.iter().any(|o| f.at.path == *o || f.at.path.starts_with(&format!("{o}/"))));
+        findings.retain(|f| {
+            target
+                .only
+                .iter()
+                .any(|o| f.at.path == *o || f.at.path.starts_with(&format!("{o}/")))
+        });
     }
     let mut changed = None;
     if let Some(reference) = &args.changed_since {
@@ -253,7 +265,14 @@ fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failu
     }
     let mut out = BTreeSet::new();
     for args in [
-        vec!["diff", "--name-only", "--relative", "--no-renames", reference, "--"],
+        vec![
+            "diff",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            reference,
+            "--",
+        ],
         vec!["ls-files", "--others", "--exclude-standard"],
     ] {
         let output = std::process::Command::new("git")
@@ -268,7 +287,11 @@ fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failu
                 String::from_utf8_lossy(&output.stderr).trim()
             )));
         }
-        out.extend(String::from_utf8_lossy(&output.stdout).lines().map(str::to_string));
+        out.extend(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(str::to_string),
+        );
     }
     Ok(out)
 }
@@ -285,7 +308,11 @@ fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Exit, Failure> {
+fn scan_command(
+    args: &ScanArgs,
+    out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let Scanned {
         analysis,
         policy,
@@ -293,9 +320,9 @@ fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> R
         findings,
         changed,
     } = findings_for(args)?;
-    let introduced = changed
-        .as_ref()
-        .map(|(reference, files)| report::changes::introduced(reference, &analysis.facts.units, files));
+    let introduced = changed.as_ref().map(|(reference, files)| {
+        report::changes::introduced(reference, &analysis.facts.units, files)
+    });
     let report = Report {
         findings: &findings,
         files_scanned: analysis.files_scanned,
@@ -320,7 +347,13 @@ fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> R
     if args.quiet && format == Format::Human {
         report::concise::write(&report, &mut buffer).map_err(io_failure)?;
     } else {
-        report::write(format, &report, graphical(args.color, to_terminal), &mut buffer).map_err(io_failure)?;
+        report::write(
+            format,
+            &report,
+            graphical(args.color, to_terminal),
+            &mut buffer,
+        )
+        .map_err(io_failure)?;
     }
     match &args.output {
         Some(file) => std::fs::write(file, &buffer)
@@ -337,7 +370,10 @@ fn scan_command(args: &ScanArgs, out: &mut dyn Write, _err: &mut dyn Write) -> R
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
-fn inventory_command(args: &crate::cli::InventoryArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
+fn inventory_command(
+    args: &crate::cli::InventoryArgs,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let catalog = load_catalog(&args.catalog)?;
     if !args.path.is_dir() {
         return Err(usage(format!("{}: not a folder", args.path.display())));
@@ -349,9 +385,15 @@ fn inventory_command(args: &crate::cli::InventoryArgs, out: &mut dyn Write) -> R
     let analysis = scan::analyse(&args.path, &catalog, &options);
     let mut buffer = Vec::new();
     match args.format {
-        InventoryFormat::Json => report::inventory::write_json(&analysis.facts.units, &catalog, &mut buffer),
-        InventoryFormat::Concise => report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer),
-        InventoryFormat::Markdown => report::markdown::write_inventory(&analysis.facts.units, &catalog, &mut buffer),
+        InventoryFormat::Json => {
+            report::inventory::write_json(&analysis.facts.units, &catalog, &mut buffer)
+        }
+        InventoryFormat::Concise => {
+            report::inventory::write_concise(&analysis.facts.units, &catalog, &mut buffer)
+        }
+        InventoryFormat::Markdown => {
+            report::markdown::write_inventory(&analysis.facts.units, &catalog, &mut buffer)
+        }
     }
     .map_err(io_failure)?;
     match &args.output {
@@ -366,18 +408,31 @@ fn explain_command(id: Option<&str>, out: &mut dyn Write) -> Result<Exit, Failur
     let Some(id) = id else {
         let mut text = String::new();
         for r in rules::RULES {
-            text.push_str(&format!("{} {:<26} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.summary));
+            text.push_str(&format!(
+                "{} {:<26} {:<8} {}\n",
+                r.code,
+                r.name,
+                r.severity.as_str(),
+                r.summary
+            ));
         }
         return write_out(out, &text);
     };
     match rules::lookup(id) {
         Some(rule) => write_out(
             out,
-            &format!("{}\nDefault severity: {}\n", rule.docs.trim_end(), rule.severity.as_str()),
+            &format!(
+                "{}\nDefault severity: {}\n",
+                rule.docs.trim_end(),
+                rule.severity.as_str()
+            ),
         ),
         None => {
             let known: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
-            Err(usage(format!("unknown rule `{id}`; rules: {}", known.join(", "))))
+            Err(usage(format!(
+                "unknown rule `{id}`; rules: {}",
+                known.join(", ")
+            )))
         }
     }
 }
@@ -429,7 +484,12 @@ fn catalog_command(
     }
 }
 
-fn init_command(path: &Path, force: bool, arg: &CatalogArg, out: &mut dyn Write) -> Result<Exit, Failure> {
+fn init_command(
+    path: &Path,
+    force: bool,
+    arg: &CatalogArg,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let catalog = load_catalog(arg)?;
     let file = path.join("privlint.yaml");
     if file.exists() && !force {
@@ -440,7 +500,8 @@ fn init_command(path: &Path, force: bool, arg: &CatalogArg, out: &mut dyn Write)
     }
     let analysis = scan::analyse(path, &catalog, &ScanOptions::default());
     let text = crate::init::starting_policy(&analysis, &catalog);
-    std::fs::write(&file, text).map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    std::fs::write(&file, text)
+        .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
     write_out(out, &format!("wrote {}", file.display()))
 }
 
@@ -448,8 +509,19 @@ fn baseline_command(file: &Path, args: &ScanArgs, out: &mut dyn Write) -> Result
     let findings = findings_for(args)?.findings;
     let mut text = String::from("# privlint baseline: one finding fingerprint per line\n");
     for f in &findings {
-        text.push_str(&format!("{}  # {} {}:{}\n", f.fingerprint, f.code, f.at.path, f.at.line));
+        text.push_str(&format!(
+            "{}  # {} {}:{}\n",
+            f.fingerprint, f.code, f.at.path, f.at.line
+        ));
     }
-    std::fs::write(file, text).map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
-    write_out(out, &format!("wrote {} fingerprints to {}", findings.len(), file.display()))
+    std::fs::write(file, text)
+        .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    write_out(
+        out,
+        &format!(
+            "wrote {} fingerprints to {}",
+            findings.len(),
+            file.display()
+        ),
+    )
 }

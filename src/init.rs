@@ -35,13 +35,25 @@ pub fn starting_policy(analysis: &Analysis, catalog: &Catalog) -> String {
             }
         }
         for tie in &unit.ties {
-            receivers.entry(tie.capability.clone()).or_default().insert(tie.sdk.clone());
+            receivers
+                .entry(tie.capability.clone())
+                .or_default()
+                .insert(tie.sdk.clone());
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "# yaml-language-server: $schema=https://raw.githubusercontent.com/privlint/privlint/main/privlint.schema.json");
-    let _ = writeln!(out, "# privlint policy, written by `privlint init` from what this tree ships today.");
-    let _ = writeln!(out, "# Every SDK below was found in the code; review each line, then tighten.");
+    let _ = writeln!(
+        out,
+        "# yaml-language-server: $schema=https://raw.githubusercontent.com/privlint/privlint/main/privlint.schema.json"
+    );
+    let _ = writeln!(
+        out,
+        "# privlint policy, written by `privlint init` from what this tree ships today."
+    );
+    let _ = writeln!(
+        out,
+        "# Every SDK below was found in the code; review each line, then tighten."
+    );
     let _ = writeln!(out, "version: 1");
     let _ = writeln!(out, "extends: recommended");
     let _ = writeln!(out, "sdks:");
@@ -60,19 +72,40 @@ pub fn starting_policy(analysis: &Analysis, catalog: &Catalog) -> String {
     }
     let _ = writeln!(out, "  unlisted: warn");
     let _ = writeln!(out, "capabilities:");
-    for id in ["microphone", "location", "contacts"].iter().map(|s| s.to_string()).chain(capabilities.clone()) {
-        if catalog.capability(&id).is_none() || (!capabilities.contains(&id) && !["microphone", "location", "contacts"].contains(&id.as_str())) {
+    for id in ["microphone", "location", "contacts"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(capabilities.clone())
+    {
+        if catalog.capability(&id).is_none()
+            || (!capabilities.contains(&id)
+                && !["microphone", "location", "contacts"].contains(&id.as_str()))
+        {
             continue;
         }
-        let used = if capabilities.contains(&id) { "the app uses it today" } else { "not used today" };
-        let sdks: Vec<&String> = receivers.get(&id).map(|s| s.iter().collect()).unwrap_or_default();
-        let list = sdks.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+        let used = if capabilities.contains(&id) {
+            "the app uses it today"
+        } else {
+            "not used today"
+        };
+        let sdks: Vec<&String> = receivers
+            .get(&id)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default();
+        let list = sdks
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         if out.contains(&format!("\n  {id}:")) {
             continue;
         }
         let _ = writeln!(out, "  {id}:  # {used}");
         let _ = writeln!(out, "    app: allow");
-        let _ = writeln!(out, "    sdks: [{list}]  # SDKs that receive or collect it today");
+        let _ = writeln!(
+            out,
+            "    sdks: [{list}]  # SDKs that receive or collect it today"
+        );
     }
     out
 }

@@ -4,21 +4,21 @@
 //! The pipeline runs in one direction: walk → classify → extract → link → evaluate →
 //! suppress → report.
 
-pub mod catalog;
-pub mod extract;
-pub mod export;
 pub mod app;
+pub mod catalog;
 pub mod cli;
+pub mod export;
+pub mod extract;
 pub mod finding;
 pub mod init;
+pub mod link;
 pub mod model;
 pub mod policy;
-pub mod link;
-pub mod rules;
-pub mod walk;
 pub mod report;
+pub mod rules;
 pub mod scan;
 pub mod suppress;
+pub mod walk;
 
 /// A glob set over scan-relative paths; invalid patterns are skipped (the policy loader
 /// has already reported them).

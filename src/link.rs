@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::finding::TieKind;
-use crate::model::{Evidence, EvidenceKind, FileFacts, Level, Location, Marker, Platform, Presence, Step};
+use crate::model::{
+    Evidence, EvidenceKind, FileFacts, Level, Location, Marker, Platform, Presence, Step,
+};
 use crate::walk::FileKind;
 
 /// One analysed file, as the linker sees it.
@@ -76,7 +78,15 @@ impl AppUnit {
     pub fn sdk_anchor(&self, sdk: &str) -> Option<&Evidence> {
         let list = self.sdks.get(sdk)?;
         list.iter()
-            .find(|e| matches!(e.kind, EvidenceKind::SdkPresence { via: Presence::Dependency, .. }))
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EvidenceKind::SdkPresence {
+                        via: Presence::Dependency,
+                        ..
+                    }
+                )
+            })
             .or_else(|| list.first())
     }
 }
@@ -102,13 +112,15 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
     for file in files {
         for root in layout.units_of(&file.path, file.kind) {
             let unit = units.entry(root.clone()).or_insert_with(|| AppUnit {
-                root: if root.is_empty() { ".".into() } else { root.clone() },
+                root: if root.is_empty() {
+                    ".".into()
+                } else {
+                    root.clone()
+                },
                 ..AppUnit::default()
             });
-            if let Some(kind) = layout.roots.get(&root) {
-                if let RootKind::CrossPlatform(p) = kind {
-                    unit.platforms.insert(*p);
-                }
+            if let Some(RootKind::CrossPlatform(p)) = layout.roots.get(&root) {
+                unit.platforms.insert(*p);
             }
             if let Some(p) = platform_of(file.kind) {
                 unit.platforms.insert(p);
@@ -148,9 +160,10 @@ fn platform_of(kind: FileKind) -> Option<Platform> {
         FileKind::Html => Platform::Web,
         FileKind::ExpoConfig => Platform::ReactNative,
         FileKind::Pubspec | FileKind::PubspecLock | FileKind::Dart => Platform::Flutter,
-        FileKind::CargoToml | FileKind::Rust | FileKind::TauriConfig | FileKind::TauriCapability => {
-            Platform::Rust
-        }
+        FileKind::CargoToml
+        | FileKind::Rust
+        | FileKind::TauriConfig
+        | FileKind::TauriCapability => Platform::Rust,
         FileKind::PackageJson | FileKind::JavaScript | FileKind::TypeScript => return None,
     })
 }
@@ -175,7 +188,11 @@ fn is_within(dir: &str, ancestor: &str) -> bool {
 }
 
 fn join_dir(base: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = if base.is_empty() { vec![] } else { base.split('/').collect() };
+    let mut parts: Vec<&str> = if base.is_empty() {
+        vec![]
+    } else {
+        base.split('/').collect()
+    };
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
@@ -210,13 +227,22 @@ impl Layout {
                         modules.insert(dir.clone());
                     }
                     Marker::GradleProjectDependency { project } => {
-                        project_deps.entry(dir.clone()).or_default().push(project.clone());
+                        project_deps
+                            .entry(dir.clone())
+                            .or_default()
+                            .push(project.clone());
                     }
-                    Marker::GradleInclude { project, dir: module_dir } => {
-                        let module_dir = module_dir
-                            .clone()
-                            .unwrap_or_else(|| join_dir(&dir, &project.trim_start_matches(':').replace(':', "/")));
-                        includes.entry(dir.clone()).or_default().insert(project.clone(), module_dir);
+                    Marker::GradleInclude {
+                        project,
+                        dir: module_dir,
+                    } => {
+                        let module_dir = module_dir.clone().unwrap_or_else(|| {
+                            join_dir(&dir, &project.trim_start_matches(':').replace(':', "/"))
+                        });
+                        includes
+                            .entry(dir.clone())
+                            .or_default()
+                            .insert(project.clone(), module_dir);
                     }
                     Marker::IosApp => {
                         let mut d = dir.as_str();
@@ -225,9 +251,14 @@ impl Layout {
                         }
                         raw_roots.entry(d.to_string()).or_insert(RootKind::Ios);
                     }
-                    Marker::PackageJson { react_native, expo, .. } => {
+                    Marker::PackageJson {
+                        react_native, expo, ..
+                    } => {
                         if *react_native || *expo {
-                            raw_roots.insert(dir.clone(), RootKind::CrossPlatform(Platform::ReactNative));
+                            raw_roots.insert(
+                                dir.clone(),
+                                RootKind::CrossPlatform(Platform::ReactNative),
+                            );
                         } else {
                             web_candidates.insert(dir.clone());
                         }
@@ -282,7 +313,9 @@ impl Layout {
             }
         }
         for dir in web_candidates {
-            let inside_other = raw_roots.keys().any(|r| is_within(&dir, r) || is_within(r, &dir));
+            let inside_other = raw_roots
+                .keys()
+                .any(|r| is_within(&dir, r) || is_within(r, &dir));
             if !inside_other {
                 roots.insert(dir, RootKind::Web);
             }
@@ -311,7 +344,10 @@ impl Layout {
                 if !seen.insert(module.clone()) {
                     continue;
                 }
-                module_units.entry(module.clone()).or_default().insert(unit.clone());
+                module_units
+                    .entry(module.clone())
+                    .or_default()
+                    .insert(unit.clone());
                 for dep in project_deps.get(&module).into_iter().flatten() {
                     stack.push(resolve_project(&module, dep));
                 }
@@ -320,7 +356,10 @@ impl Layout {
         for module in &modules {
             module_units.entry(module.clone()).or_default();
         }
-        Layout { roots, module_units }
+        Layout {
+            roots,
+            module_units,
+        }
     }
 
     /// The unit roots a file belongs to.
@@ -349,14 +388,22 @@ impl Layout {
         }
         // Shared build files above the apps (a version catalog in `gradle/`, a root
         // build.gradle): they belong to every unit below their project folder.
-        let context = if kind == FileKind::VersionCatalog { parent_dir(dir) } else { dir };
+        let context = if kind == FileKind::VersionCatalog {
+            parent_dir(dir)
+        } else {
+            dir
+        };
         let below: Vec<String> = self
             .roots
             .keys()
             .filter(|r| is_within(r, context))
             .cloned()
             .collect();
-        if below.is_empty() { vec![String::new()] } else { below }
+        if below.is_empty() {
+            vec![String::new()]
+        } else {
+            below
+        }
     }
 
     fn deepest_root(&self, dir: &str) -> Option<String> {
@@ -374,12 +421,24 @@ fn add_evidence(unit: &mut AppUnit, evidence: &[Evidence]) {
             EvidenceKind::SdkPresence { sdk, .. } => {
                 unit.sdks.entry(sdk.clone()).or_default().push(e.clone());
             }
-            EvidenceKind::CapabilityDeclared { capability, removed, .. } => {
+            EvidenceKind::CapabilityDeclared {
+                capability,
+                removed,
+                ..
+            } => {
                 let c = unit.capabilities.entry(capability.clone()).or_default();
-                if *removed { c.removed.push(e.clone()) } else { c.declared.push(e.clone()) }
+                if *removed {
+                    c.removed.push(e.clone())
+                } else {
+                    c.declared.push(e.clone())
+                }
             }
             EvidenceKind::CapabilityUse { capability, .. } => {
-                unit.capabilities.entry(capability.clone()).or_default().used.push(e.clone());
+                unit.capabilities
+                    .entry(capability.clone())
+                    .or_default()
+                    .used
+                    .push(e.clone());
             }
             _ => unit.other.push(e.clone()),
         }
@@ -393,7 +452,8 @@ pub fn declared_key(e: &Evidence) -> &str {
 
 fn level_of(e: &Evidence) -> Level {
     match &e.kind {
-        EvidenceKind::CapabilityDeclared { level, .. } | EvidenceKind::CapabilityUse { level, .. } => *level,
+        EvidenceKind::CapabilityDeclared { level, .. }
+        | EvidenceKind::CapabilityUse { level, .. } => *level,
         _ => Level::NONE,
     }
 }
@@ -401,8 +461,14 @@ fn level_of(e: &Evidence) -> Level {
 fn finish_capabilities(unit: &mut AppUnit) {
     for facts in unit.capabilities.values_mut() {
         // The manifest merger drops a permission any manifest of the unit removes.
-        let removed: BTreeSet<String> = facts.removed.iter().map(|e| declared_key(e).to_string()).collect();
-        facts.declared.retain(|e| !removed.contains(declared_key(e)));
+        let removed: BTreeSet<String> = facts
+            .removed
+            .iter()
+            .map(|e| declared_key(e).to_string())
+            .collect();
+        facts
+            .declared
+            .retain(|e| !removed.contains(declared_key(e)));
         facts.declared.sort();
         facts.declared.dedup();
         facts.used.sort();
@@ -429,7 +495,11 @@ fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
     let mut out = Vec::new();
     for e in &unit.other {
         match &e.kind {
-            EvidenceKind::Flow { sdk, capability, chain } => out.push(Tie {
+            EvidenceKind::Flow {
+                sdk,
+                capability,
+                chain,
+            } => out.push(Tie {
                 sdk: sdk.clone(),
                 capability: capability.clone(),
                 kind: TieKind::Flow,
@@ -456,10 +526,16 @@ fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
         .flat_map(|c| c.removed.iter().map(declared_key))
         .collect();
     for sdk_id in unit.sdks.keys() {
-        let Some(sdk) = catalog.sdk(sdk_id) else { continue };
-        let Some(anchor) = unit.sdk_anchor(sdk_id) else { continue };
+        let Some(sdk) = catalog.sdk(sdk_id) else {
+            continue;
+        };
+        let Some(anchor) = unit.sdk_anchor(sdk_id) else {
+            continue;
+        };
         for collect in sdk.collects.iter().filter(|c| !c.opt_in) {
-            let Some(cap) = unit.capability(&collect.capability) else { continue };
+            let Some(cap) = unit.capability(&collect.capability) else {
+                continue;
+            };
             if !cap.granted() {
                 continue;
             }
@@ -468,25 +544,44 @@ fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
                 capability: collect.capability.clone(),
                 kind: TieKind::AutoCollect,
                 at: anchor.at.clone(),
-                source: cap.declared.first().or(cap.used.first()).map(|e| e.at.clone()),
+                source: cap
+                    .declared
+                    .first()
+                    .or(cap.used.first())
+                    .map(|e| e.at.clone()),
                 chain: Vec::new(),
-                detail: format!("{} collects {} when the app grants it", sdk.name, collect.capability),
+                detail: format!(
+                    "{} collects {} when the app grants it",
+                    sdk.name, collect.capability
+                ),
             });
         }
         let dependencies: Vec<&Evidence> = unit.sdks[sdk_id]
             .iter()
-            .filter(|e| matches!(e.kind, EvidenceKind::SdkPresence { via: Presence::Dependency, .. }))
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EvidenceKind::SdkPresence {
+                        via: Presence::Dependency,
+                        ..
+                    }
+                )
+            })
             .collect();
         for perm in &sdk.permissions {
             let shipped = match &perm.artifact {
-                Some(artifact) => dependencies.iter().find(|e| e.detail.contains(artifact.as_str())),
+                Some(artifact) => dependencies
+                    .iter()
+                    .find(|e| e.detail.contains(artifact.as_str())),
                 None => dependencies.first(),
             };
             let Some(dep) = shipped else { continue };
             if removed.contains(perm.permission.as_str()) {
                 continue;
             }
-            let Some((cap, _)) = catalog.permission(&perm.permission) else { continue };
+            let Some((cap, _)) = catalog.permission(&perm.permission) else {
+                continue;
+            };
             out.push(Tie {
                 sdk: sdk_id.clone(),
                 capability: cap.id.clone(),
@@ -494,7 +589,10 @@ fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
                 at: dep.at.clone(),
                 source: None,
                 chain: Vec::new(),
-                detail: format!("{} adds {} through the manifest merger", sdk.name, perm.permission),
+                detail: format!(
+                    "{} adds {} through the manifest merger",
+                    sdk.name, perm.permission
+                ),
             });
         }
     }

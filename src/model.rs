@@ -197,7 +197,10 @@ pub enum Marker {
     GradleProjectDependency { project: String },
     /// `include(":a:b")` in settings.gradle; `dir` is the module directory relative to
     /// the scan root when settings gives one (`projectDir = file(...)`).
-    GradleInclude { project: String, dir: Option<String> },
+    GradleInclude {
+        project: String,
+        dir: Option<String>,
+    },
     /// An Xcode project, XcodeGen spec or Podfile: the directory is an iOS app.
     IosApp,
     /// A package.json; `react_native` when it depends on react-native or expo.

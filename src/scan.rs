@@ -81,7 +81,13 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
         candidates
             .par_iter()
             .map(|c| {
-                let outcome = analyse_file(&c.absolute, &c.relative, c.kind, catalog, options.max_file_size);
+                let outcome = analyse_file(
+                    &c.absolute,
+                    &c.relative,
+                    c.kind,
+                    catalog,
+                    options.max_file_size,
+                );
                 (c.relative.clone(), c.kind, outcome)
             })
             .collect::<Vec<_>>()
@@ -144,7 +150,13 @@ enum FileOutcome {
     Skipped(String),
 }
 
-fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catalog, max_size: u64) -> FileOutcome {
+fn analyse_file(
+    absolute: &Path,
+    relative: &str,
+    kind: FileKind,
+    catalog: &Catalog,
+    max_size: u64,
+) -> FileOutcome {
     let problem = |reason: String| {
         let mut facts = FileFacts::default();
         facts.problem(Location::new(relative, 1, 1), reason);
@@ -157,7 +169,11 @@ fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catal
                 max_size / (1024 * 1024),
                 m.len()
             );
-            return if kind.is_source() { FileOutcome::Skipped(reason) } else { problem(reason) };
+            return if kind.is_source() {
+                FileOutcome::Skipped(reason)
+            } else {
+                problem(reason)
+            };
         }
         Ok(_) => {}
         Err(e) => return problem(format!("cannot read: {e}")),
@@ -202,7 +218,9 @@ fn analyse_file(absolute: &Path, relative: &str, kind: FileKind, catalog: &Catal
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            problem(format!("internal error while analysing this file ({message}); please report it"))
+            problem(format!(
+                "internal error while analysing this file ({message}); please report it"
+            ))
         }
     }
 }
@@ -253,7 +271,13 @@ fn decode(bytes: &[u8], kind: FileKind) -> Result<String, String> {
         if let Some(rest) = bytes.strip_prefix(&bom) {
             let units: Vec<u16> = rest
                 .chunks_exact(2)
-                .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+                .map(|c| {
+                    if little {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
                 .collect();
             return String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".to_string());
         }
@@ -274,20 +298,33 @@ mod tests {
 
     #[test]
     fn nesting_guard_counts_brackets_and_xml_elements() {
-        let deep = format!("{}{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
-        assert_eq!(nesting_beyond_limit(&deep, FileKind::Kotlin), Some(MAX_NESTING + 1));
+        let deep = format!(
+            "{}{}",
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(
+            nesting_beyond_limit(&deep, FileKind::Kotlin),
+            Some(MAX_NESTING + 1)
+        );
         let ok = "(".repeat(MAX_NESTING) + &")".repeat(MAX_NESTING);
         assert_eq!(nesting_beyond_limit(&ok, FileKind::Rust), None);
         let flat = "<a/>".repeat(10 * MAX_NESTING);
         assert_eq!(nesting_beyond_limit(&flat, FileKind::AndroidManifest), None);
         let tags = "<a>".repeat(MAX_NESTING + 5);
-        assert_eq!(nesting_beyond_limit(&tags, FileKind::InfoPlist), Some(MAX_NESTING + 5));
+        assert_eq!(
+            nesting_beyond_limit(&tags, FileKind::InfoPlist),
+            Some(MAX_NESTING + 5)
+        );
     }
 
     #[test]
     fn decode_handles_boms_utf16_and_binary() {
         assert_eq!(decode(b"\xEF\xBB\xBFabc", FileKind::Kotlin).unwrap(), "abc");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("ab".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("ab".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert_eq!(decode(&utf16, FileKind::PackageJson).unwrap(), "ab");
         assert!(decode(b"a\0b", FileKind::Swift).is_err());
         assert_eq!(decode(b"caf\xE9", FileKind::Java).unwrap(), "caf\u{FFFD}");

@@ -21,7 +21,9 @@ pub fn inline_allows(path: &str, text: &str) -> Vec<InlineAllow> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let Some(pos) = line.find(MARKER) else { continue };
+        let Some(pos) = line.find(MARKER) else {
+            continue;
+        };
         let before = &line[..pos];
         let Some(opener) = COMMENT_OPENERS
             .iter()
@@ -31,8 +33,12 @@ pub fn inline_allows(path: &str, text: &str) -> Vec<InlineAllow> {
             continue;
         };
         let rest = line[pos + MARKER.len()..].trim_start();
-        let Some(args) = rest.strip_prefix("allow(") else { continue };
-        let Some(close) = args.find(')') else { continue };
+        let Some(args) = rest.strip_prefix("allow(") else {
+            continue;
+        };
+        let Some(close) = args.find(')') else {
+            continue;
+        };
         let rules: Vec<String> = args[..close]
             .split(',')
             .map(|r| r.trim().to_string())
@@ -111,13 +117,19 @@ pub fn apply(
     today: Date,
 ) -> Vec<Finding> {
     let ignore = crate::scan_globs(&policy.ignore_paths);
-    let exception_globs: Vec<Option<globset::GlobSet>> =
-        policy.exceptions.iter().map(|e| crate::scan_globs(&e.paths)).collect();
+    let exception_globs: Vec<Option<globset::GlobSet>> = policy
+        .exceptions
+        .iter()
+        .map(|e| crate::scan_globs(&e.paths))
+        .collect();
     let mut used_allows = vec![false; allows.len()];
     let mut used_exceptions = vec![false; policy.exceptions.len()];
     let mut kept = Vec::new();
     for finding in findings {
-        if ignore.as_ref().is_some_and(|g| g.is_match(&finding.at.path)) {
+        if ignore
+            .as_ref()
+            .is_some_and(|g| g.is_match(&finding.at.path))
+        {
             continue;
         }
         if baseline.contains(&finding.fingerprint) {
@@ -136,7 +148,9 @@ pub fn apply(
             let not_expired = e.expires.is_none_or(|d| d >= today);
             not_expired
                 && rules::lookup(&e.rule).is_some_and(|r| r.code == finding.code)
-                && e.sdk.as_ref().is_none_or(|s| finding.sdk.as_ref() == Some(s))
+                && e.sdk
+                    .as_ref()
+                    .is_none_or(|s| finding.sdk.as_ref() == Some(s))
                 && e.capability
                     .as_ref()
                     .is_none_or(|c| finding.capability.as_ref() == Some(c))
@@ -174,7 +188,9 @@ pub fn apply(
         }
     }
     for (exception, used) in policy.exceptions.iter().zip(&used_exceptions) {
-        let Some(span) = &exception.span else { continue };
+        let Some(span) = &exception.span else {
+            continue;
+        };
         let label = exception_label(exception);
         if let Some(expires) = exception.expires
             && expires < today
@@ -189,9 +205,12 @@ pub fn apply(
             );
         } else if !used {
             kept.push(
-                Draft::new(format!("the exception for {label} matched no finding: remove it"), span.location())
-                    .identity(format!("unused:{label}"))
-                    .finish("PL502"),
+                Draft::new(
+                    format!("the exception for {label} matched no finding: remove it"),
+                    span.location(),
+                )
+                .identity(format!("unused:{label}"))
+                .finish("PL502"),
             );
         }
     }
@@ -239,7 +258,21 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(civil_from_days(0), Date { year: 1970, month: 1, day: 1 });
-        assert_eq!(civil_from_days(20_415), Date { year: 2025, month: 11, day: 23 });
+        assert_eq!(
+            civil_from_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        assert_eq!(
+            civil_from_days(20_415),
+            Date {
+                year: 2025,
+                month: 11,
+                day: 23
+            }
+        );
     }
 }

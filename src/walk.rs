@@ -207,7 +207,8 @@ pub fn walk(root: &Path, threads: usize) -> WalkResult {
                     if entry.depth() > 0 && entry.path_is_symlink() {
                         // Never followed (it may lead out of the root), never silent.
                         if FileKind::classify(entry.path()).is_some() {
-                            let relative = relative_path(root, entry.path()).unwrap_or_else(|lossy| lossy);
+                            let relative =
+                                relative_path(root, entry.path()).unwrap_or_else(|lossy| lossy);
                             let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                             r.skipped.push(WalkProblem {
                                 relative,
@@ -234,7 +235,8 @@ pub fn walk(root: &Path, threads: usize) -> WalkResult {
                             }
                         }
                         Err(relative) => {
-                            if FileKind::classify(path).is_some() {
+                            // Classify the lossy name: `caf\u{FFFD}.kt` is still Kotlin.
+                            if FileKind::classify(Path::new(&relative)).is_some() {
                                 let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
                                 r.problems.push(WalkProblem {
                                     relative,

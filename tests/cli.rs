@@ -46,7 +46,12 @@ fn json_output_follows_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     android_app(dir.path(), Some(DENY_APPSFLYER));
     let out = privlint(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let keys = |v: &Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -58,7 +63,13 @@ fn json_output_follows_the_contract() {
     assert_eq!(doc["tool"]["name"], "privlint");
     assert_eq!(
         keys(&doc["summary"]),
-        ["errors", "files_scanned", "files_skipped", "notes", "warnings"]
+        [
+            "errors",
+            "files_scanned",
+            "files_skipped",
+            "notes",
+            "warnings"
+        ]
     );
     let findings = doc["findings"].as_array().unwrap();
     let denied = findings
@@ -68,8 +79,18 @@ fn json_output_follows_the_contract() {
     assert_eq!(
         keys(denied),
         [
-            "capability", "code", "column", "fingerprint", "line", "message", "path", "related", "rule",
-            "sdk", "severity", "tie"
+            "capability",
+            "code",
+            "column",
+            "fingerprint",
+            "line",
+            "message",
+            "path",
+            "related",
+            "rule",
+            "sdk",
+            "severity",
+            "tie"
         ]
     );
     assert_eq!(denied["rule"], "denied-sdk");
@@ -80,33 +101,57 @@ fn json_output_follows_the_contract() {
     assert!(denied["capability"].is_null());
     // The policy line that denies it is a related location.
     let related = denied["related"].as_array().unwrap();
-    assert!(related.iter().any(|r| r["path"] == "privlint.yaml" && r["line"] == 3), "{related:?}");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["path"] == "privlint.yaml" && r["line"] == 3),
+        "{related:?}"
+    );
     assert!(doc["summary"]["errors"].as_u64().unwrap() >= 1);
 }
 
 #[test]
 fn exit_codes_follow_fail_on() {
     let dir = tempfile::tempdir().unwrap();
-    android_app(dir.path(), Some("version: 1\nsdks:\n  allow: [appsflyer]\ncapabilities:\n  location: { sdks: [appsflyer] }\n"));
+    android_app(
+        dir.path(),
+        Some(
+            "version: 1\nsdks:\n  allow: [appsflyer]\ncapabilities:\n  location: { sdks: [appsflyer] }\n",
+        ),
+    );
     let path = dir.path().to_str().unwrap();
     assert_eq!(privlint(&["scan", path]).status.code(), Some(0));
     let dir2 = tempfile::tempdir().unwrap();
     android_app(dir2.path(), Some(DENY_APPSFLYER));
     let path2 = dir2.path().to_str().unwrap();
     assert_eq!(privlint(&["scan", path2]).status.code(), Some(1));
-    assert_eq!(privlint(&["scan", path2, "--fail-on", "never"]).status.code(), Some(0));
-    assert_eq!(privlint(&["scan", "/definitely/not/here"]).status.code(), Some(2));
+    assert_eq!(
+        privlint(&["scan", path2, "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        privlint(&["scan", "/definitely/not/here"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn policy_errors_exit_2_with_a_located_label() {
     let dir = tempfile::tempdir().unwrap();
-    android_app(dir.path(), Some("version: 1\nsdks:\n  deny: [apsflyer]\n  unlisted: maybe\n"));
+    android_app(
+        dir.path(),
+        Some("version: 1\nsdks:\n  deny: [apsflyer]\n  unlisted: maybe\n"),
+    );
     let out = privlint(&["scan", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("appsflyer"), "did-you-mean missing:\n{err}");
-    assert!(err.contains("privlint.yaml:3:") || err.contains("[privlint.yaml:3:"), "no line:col label:\n{err}");
+    assert!(
+        err.contains("privlint.yaml:3:") || err.contains("[privlint.yaml:3:"),
+        "no line:col label:\n{err}"
+    );
     assert!(err.contains("maybe"), "second error not collected:\n{err}");
 }
 
@@ -124,7 +169,12 @@ fn no_policy_file_uses_the_recommended_preset_and_says_so() {
 fn inventory_json_follows_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     android_app(dir.path(), None);
-    let out = privlint(&["inventory", dir.path().to_str().unwrap(), "--format", "json"]);
+    let out = privlint(&[
+        "inventory",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["version"], 1);
@@ -133,9 +183,17 @@ fn inventory_json_follows_the_contract() {
     assert_eq!(app["platforms"], serde_json::json!(["android"]));
     assert_eq!(app["sdks"][0]["id"], "appsflyer");
     assert_eq!(app["sdks"][0]["evidence"][0]["kind"], "dependency");
-    let location = app["capabilities"].as_array().unwrap().iter().find(|c| c["id"] == "location").unwrap();
+    let location = app["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "location")
+        .unwrap();
     assert_eq!(location["precise"], true);
-    assert_eq!(location["declared"][0]["path"], "app/src/main/AndroidManifest.xml");
+    assert_eq!(
+        location["declared"][0]["path"],
+        "app/src/main/AndroidManifest.xml"
+    );
 }
 
 #[test]
@@ -154,12 +212,20 @@ fn named_files_report_only_their_findings() {
     let dir = tempfile::tempdir().unwrap();
     android_app(dir.path(), Some(DENY_APPSFLYER));
     let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
-        .args(["scan", "app/src/main/AndroidManifest.xml", "--format", "concise"])
+        .args([
+            "scan",
+            "app/src/main/AndroidManifest.xml",
+            "--format",
+            "concise",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.contains("PL101"), "finding in another file reported:\n{text}");
+    assert!(
+        !text.contains("PL101"),
+        "finding in another file reported:\n{text}"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
         .args(["scan", "app/build.gradle", "--format", "concise"])
         .current_dir(dir.path())
@@ -181,9 +247,18 @@ fn init_writes_a_policy_that_starts_green_and_refuses_to_overwrite() {
     );
     let path = dir.path().to_str().unwrap();
     let before = privlint(&["scan", path, "--format", "concise"]);
-    assert_eq!(before.status.code(), Some(1), "the tree breaks the recommended preset");
+    assert_eq!(
+        before.status.code(),
+        Some(1),
+        "the tree breaks the recommended preset"
+    );
     let out = privlint(&["init", path]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let policy = std::fs::read_to_string(dir.path().join("privlint.yaml")).unwrap();
     assert!(policy.contains("- appsflyer"), "{policy}");
     let after = privlint(&["scan", path, "--format", "concise"]);

@@ -8,7 +8,13 @@ fn render() -> String {
         "# Rules\n\nGenerated from the rule registry (`src/rules/`); `privlint explain ID` prints the same text.\nCodes and names are stable: they never change meaning.\n\n| code | name | default severity | summary |\n|---|---|---|---|\n",
     );
     for r in RULES {
-        out.push_str(&format!("| {} | {} | {} | {} |\n", r.code, r.name, r.severity.as_str(), r.summary));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        ));
     }
     for r in RULES {
         out.push('\n');
@@ -25,5 +31,8 @@ fn rules_doc_is_generated_from_the_registry() {
         std::fs::write(path, &expected).unwrap();
     }
     let actual = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(actual == expected, "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test --test docs");
+    assert!(
+        actual == expected,
+        "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test --test docs"
+    );
 }

@@ -11,7 +11,9 @@ fn privlint() -> Command {
 }
 
 fn fixture_dirs(root: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -55,11 +57,18 @@ fn every_fixture_gives_exactly_the_expected_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut dirs = Vec::new();
     fixture_dirs(&root, &mut dirs);
-    assert!(dirs.len() >= 10, "expected at least 10 fixture apps, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 10,
+        "expected at least 10 fixture apps, found {}",
+        dirs.len()
+    );
     let mut failures = Vec::new();
     for dir in &dirs {
         let expected = normalise(&std::fs::read_to_string(dir.join("expected.txt")).unwrap());
-        let actual = normalise(&run(&["scan", "--format", "concise", "--fail-on", "never"], dir));
+        let actual = normalise(&run(
+            &["scan", "--format", "concise", "--fail-on", "never"],
+            dir,
+        ));
         if expected != actual {
             failures.push(format!(
                 "{}\n  expected:\n    {}\n  actual:\n    {}",
@@ -82,5 +91,10 @@ fn every_fixture_gives_exactly_the_expected_findings() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) differ:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -58,22 +58,28 @@ pub enum CatalogError {
     #[error("cannot read catalog {path}: {reason}")]
     #[diagnostic(code(privlint::catalog::io))]
     Io { path: String, reason: String },
-    #[error("catalog file {name} is not valid: {message}")]
-    #[diagnostic(code(privlint::catalog::syntax))]
-    Syntax {
-        name: String,
-        message: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("here")]
-        span: Option<SourceSpan>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(Box<CatalogSyntaxError>),
     #[error("the catalog has {} problem(s)", problems.len())]
     #[diagnostic(code(privlint::catalog::invalid))]
     Invalid {
         #[related]
         problems: Vec<CatalogProblem>,
     },
+}
+
+/// A catalog file that is not valid YAML or does not follow the schema.
+#[derive(Debug, Error, Diagnostic)]
+#[error("catalog file {name} is not valid: {message}")]
+#[diagnostic(code(privlint::catalog::syntax))]
+pub struct CatalogSyntaxError {
+    pub name: String,
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
 }
 
 /// One semantic problem in a catalog (unknown category, duplicate id, failing example…).
@@ -104,9 +110,7 @@ pub(super) fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| io(&e))?;
         let path = entry.path();
-        let is_yaml = path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml");
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if entry.file_type().is_file() && is_yaml {
             let text = std::fs::read_to_string(path).map_err(|e| CatalogError::Io {
                 path: path.display().to_string(),
@@ -132,12 +136,12 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
             Ok(f) => f,
             Err(e) => {
                 let span = e.location().map(|l| SourceSpan::from((l.index(), 1)));
-                return Err(CatalogError::Syntax {
+                return Err(CatalogError::Syntax(Box::new(CatalogSyntaxError {
                     message: e.to_string(),
                     src: NamedSource::new(&name, text),
                     name,
                     span,
-                });
+                })));
             }
         };
         version = version.or(file.version);

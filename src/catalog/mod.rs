@@ -171,7 +171,8 @@ impl Catalog {
         let q = qualified.trim_end_matches(".*");
         self.packages.iter().find_map(|(prefix, i)| {
             let hit = q == prefix
-                || (q.starts_with(prefix.as_str()) && q.as_bytes().get(prefix.len()) == Some(&b'.'));
+                || (q.starts_with(prefix.as_str())
+                    && q.as_bytes().get(prefix.len()) == Some(&b'.'));
             hit.then(|| &self.sdks[*i])
         })
     }

@@ -16,7 +16,11 @@ impl Prefilter {
         let mut literals: Vec<String> = Vec::new();
         for sdk in sdks {
             let ids = &sdk.identifiers;
-            literals.extend(ids.android_packages.iter().map(|p| p.trim_end_matches('.').to_string()));
+            literals.extend(
+                ids.android_packages
+                    .iter()
+                    .map(|p| p.trim_end_matches('.').to_string()),
+            );
             literals.extend(ids.ios_modules.iter().cloned());
             literals.extend(ids.npm.iter().map(|n| n.trim_end_matches("/*").to_string()));
             literals.extend(ids.pub_dev.iter().map(|n| format!("package:{n}/")));

@@ -157,11 +157,15 @@ impl FlowState {
                 if members.iter().any(|m| SANITIZERS.contains(&m.as_str())) {
                     return None;
                 }
-                self.vars.get(name.as_str()).or_else(|| {
-                    // `this.loc` / `self.loc` stored earlier as a member path.
-                    members.first().and_then(|m| self.vars.get(&format!("{name}.{m}")))
-                })
-                .cloned()
+                self.vars
+                    .get(name.as_str())
+                    .or_else(|| {
+                        // `this.loc` / `self.loc` stored earlier as a member path.
+                        members
+                            .first()
+                            .and_then(|m| self.vars.get(&format!("{name}.{m}")))
+                    })
+                    .cloned()
             }
             Read::Call(id) => self.calls.get(id).cloned(),
         })
@@ -301,7 +305,11 @@ impl<'a> Context<'a> {
         if !sanitizing {
             result = result.or(tainted_receiver).or_else(|| {
                 // Formatting, rounding and collection builders keep the data.
-                if sink.is_none() { tainted_arg.clone() } else { None }
+                if sink.is_none() {
+                    tainted_arg.clone()
+                } else {
+                    None
+                }
             });
         }
         if let Some(t) = &result {
@@ -338,8 +346,7 @@ impl<'a> Context<'a> {
     }
 
     fn api_matches(&self, api: &ApiDef, call: &CallIr) -> bool {
-        if !api.languages.contains(&self.language) || !api.methods.iter().any(|m| *m == call.method)
-        {
+        if !api.languages.contains(&self.language) || !api.methods.contains(&call.method) {
             return false;
         }
         let receiver_ok = api.distinctive
@@ -372,7 +379,9 @@ impl<'a> Context<'a> {
                     t.languages.contains(&self.language)
                         && t.method == call.method
                         && match &t.receiver {
-                            Some(r) => self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r),
+                            Some(r) => {
+                                self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r)
+                            }
                             None => self.sdk_known(sdk),
                         }
                         && (!t.when_true || switches_on(&call.args_text))
@@ -392,7 +401,7 @@ impl<'a> Context<'a> {
         self.catalog.sdks.iter().find(|sdk| {
             sdk.sinks.iter().any(|s| {
                 s.languages.contains(&self.language)
-                    && s.methods.iter().any(|m| *m == call.method)
+                    && s.methods.contains(&call.method)
                     && (match &s.receiver {
                         Some(r) => {
                             self.receiver_mentions_strictly(call, r)
@@ -411,7 +420,7 @@ impl<'a> Context<'a> {
         }
         let globals = &sdk.identifiers.web_globals;
         match call.receiver.as_deref() {
-            None => globals.iter().any(|g| *g == call.method),
+            None => globals.contains(&call.method),
             Some(r) => {
                 let root = r.trim_start_matches("window.");
                 let root = root.split(['.', '(', '?']).next().unwrap_or(root);
@@ -421,7 +430,10 @@ impl<'a> Context<'a> {
     }
 
     fn global_sdk(&self, call: &CallIr) -> Option<&'a SdkDef> {
-        self.catalog.sdks.iter().find(|sdk| self.global_of(sdk, call))
+        self.catalog
+            .sdks
+            .iter()
+            .find(|sdk| self.global_of(sdk, call))
     }
 
     fn helper(&self, call: &CallIr) -> Option<&'a FunctionIr> {
@@ -453,8 +465,12 @@ fn compact_lower(s: &str) -> String {
 
 fn is_simple_path(s: &str) -> bool {
     !s.is_empty()
-        && s.split('.')
-            .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+        && s.split('.').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
 }
 
 fn display_call(call: &CallIr) -> String {

@@ -11,8 +11,8 @@ use crate::catalog::{Catalog, SdkDef};
 use crate::model::Location;
 
 pub use load::{
-    POLICY_FILE_NAMES, PolicyError, PolicyProblem, RULE_NAMES, closest, find_policy_file, levenshtein, load_file,
-    load_preset, load_str, parse_date,
+    POLICY_FILE_NAMES, PolicyError, PolicyProblem, RULE_NAMES, closest, find_policy_file,
+    levenshtein, load_file, load_preset, load_str, parse_date,
 };
 
 /// Where a policy value was written: a file (relative to the scan root when inside it)
@@ -189,7 +189,9 @@ impl Policy {
                 .map(|s| (s.value.specificity(), s.span.clone()))
         };
         match (best(&self.sdks.allow), best(&self.sdks.deny)) {
-            (None, None) => SdkVerdict::Unlisted(self.sdks.unlisted.value, self.sdks.unlisted.span.clone()),
+            (None, None) => {
+                SdkVerdict::Unlisted(self.sdks.unlisted.value, self.sdks.unlisted.span.clone())
+            }
             (Some((_, span)), None) => SdkVerdict::Allowed(span),
             (None, Some((_, span))) => SdkVerdict::Denied(span),
             (Some((a, a_span)), Some((d, d_span))) => {
@@ -209,7 +211,11 @@ impl Policy {
 
     /// Whether `sdk` may receive or collect `capability`; `Err` carries the span of the
     /// capability entry that forbids it (for the "defined here" label).
-    pub fn sdk_may_receive(&self, capability: &str, sdk: &SdkDef) -> Result<(), Option<PolicySpan>> {
+    pub fn sdk_may_receive(
+        &self,
+        capability: &str,
+        sdk: &SdkDef,
+    ) -> Result<(), Option<PolicySpan>> {
         let rule = self.capabilities.get(capability);
         match rule {
             Some(rule) if rule.sdks.iter().any(|s| s.value.matches(sdk)) => Ok(()),
@@ -219,11 +225,17 @@ impl Policy {
     }
 
     pub fn requires_purpose_strings(&self) -> bool {
-        self.require.purpose_strings.as_ref().is_some_and(|s| s.value)
+        self.require
+            .purpose_strings
+            .as_ref()
+            .is_some_and(|s| s.value)
     }
 
     pub fn requires_privacy_manifest(&self) -> bool {
-        self.require.privacy_manifest.as_ref().is_some_and(|s| s.value)
+        self.require
+            .privacy_manifest
+            .as_ref()
+            .is_some_and(|s| s.value)
     }
 
     /// Every SDK id and category the policy names, for checks against the catalog.

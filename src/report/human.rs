@@ -6,8 +6,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, NarratableReportHandler,
-    SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
+    NarratableReportHandler, SourceCode,
 };
 
 use super::Report;
@@ -69,7 +69,11 @@ pub fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
     }
     if report.skipped.len() > 20 {
-        writeln!(out, "  … and {} more skipped files", report.skipped.len() - 20)?;
+        writeln!(
+            out,
+            "  … and {} more skipped files",
+            report.skipped.len() - 20
+        )?;
     }
     Ok(())
 }
@@ -81,7 +85,8 @@ fn read_text(root: &std::path::Path, path: &str) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(full).ok()?;
-    let text = String::from_utf8_lossy(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes)).into_owned();
+    let text = String::from_utf8_lossy(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes))
+        .into_owned();
     (!text.contains('\0')).then_some(text)
 }
 
@@ -122,22 +127,24 @@ impl FindingDiagnostic {
         let rule = rules::lookup(finding.code);
         let mut notes = Vec::new();
         let mut labels = Vec::new();
-        if let Some(text) = &text {
-            if let Some(offset) = offset_of(text, finding.at.line, finding.at.column) {
-                labels.push(LabeledSpan::new_primary_with_span(
-                    Some(finding.rule.to_string()),
-                    (offset, token_len(text, offset)),
-                ));
-            }
+        if let Some(text) = &text
+            && let Some(offset) = offset_of(text, finding.at.line, finding.at.column)
+        {
+            labels.push(LabeledSpan::new_primary_with_span(
+                Some(finding.rule.to_string()),
+                (offset, token_len(text, offset)),
+            ));
         }
         for related in &finding.related {
             let same_file = related.at.path == finding.at.path;
-            let offset = text
-                .as_deref()
-                .filter(|_| same_file)
-                .and_then(|t| offset_of(t, related.at.line, related.at.column).map(|o| (o, token_len(t, o))));
+            let offset = text.as_deref().filter(|_| same_file).and_then(|t| {
+                offset_of(t, related.at.line, related.at.column).map(|o| (o, token_len(t, o)))
+            });
             match offset {
-                Some(span) => labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), span)),
+                Some(span) => labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    span,
+                )),
                 None => notes.push(format!(
                     "{}:{}:{}: {}",
                     related.at.path, related.at.line, related.at.column, related.message
@@ -146,14 +153,20 @@ impl FindingDiagnostic {
         }
         let mut help = String::new();
         if labels.is_empty() {
-            help.push_str(&format!("at {}:{}:{}\n", finding.at.path, finding.at.line, finding.at.column));
+            help.push_str(&format!(
+                "at {}:{}:{}\n",
+                finding.at.path, finding.at.line, finding.at.column
+            ));
         }
         for n in notes {
             help.push_str(&n);
             help.push('\n');
         }
         if let Some(rule) = rule {
-            help.push_str(&format!("{} — see `privlint explain {}`", rule.summary, rule.code));
+            help.push_str(&format!(
+                "{} — see `privlint explain {}`",
+                rule.summary, rule.code
+            ));
         }
         FindingDiagnostic {
             message: finding.message.clone(),

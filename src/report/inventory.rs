@@ -17,9 +17,18 @@ fn loc(at: &Location) -> Value {
 
 fn presence_kind(e: &Evidence) -> &'static str {
     match e.kind {
-        EvidenceKind::SdkPresence { via: Presence::Dependency, .. } => "dependency",
-        EvidenceKind::SdkPresence { via: Presence::Import, .. } => "import",
-        EvidenceKind::SdkPresence { via: Presence::Script, .. } => "script",
+        EvidenceKind::SdkPresence {
+            via: Presence::Dependency,
+            ..
+        } => "dependency",
+        EvidenceKind::SdkPresence {
+            via: Presence::Import,
+            ..
+        } => "import",
+        EvidenceKind::SdkPresence {
+            via: Presence::Script,
+            ..
+        } => "script",
         _ => "other",
     }
 }
@@ -95,7 +104,9 @@ pub fn write_concise(units: &[AppUnit], catalog: &Catalog, out: &mut dyn Write) 
         writeln!(out, "app {} [{}]", unit.root, platforms.join(","))?;
         for (id, evidence) in &unit.sdks {
             let category = catalog.sdk(id).map_or("?", |s| s.category.as_str());
-            let first = evidence.first().map(|e| format!("{}:{}", e.at.path, e.at.line));
+            let first = evidence
+                .first()
+                .map(|e| format!("{}:{}", e.at.path, e.at.line));
             writeln!(out, "  sdk {id} ({category}) {}", first.unwrap_or_default())?;
         }
         for (id, c) in unit.capabilities.iter().filter(|(_, c)| c.granted()) {

@@ -13,11 +13,14 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
         if rule.app.value == Access::Deny {
             for e in evidence() {
                 out.push(
-                    Draft::new(format!("{} the {id} capability, which the policy denies", verb(e)), e.at.clone())
-                        .capability(id)
-                        .identity(&e.detail)
-                        .policy_line(rule.app.span.as_ref(), "denied here")
-                        .finish("PL201"),
+                    Draft::new(
+                        format!("{} the {id} capability, which the policy denies", verb(e)),
+                        e.at.clone(),
+                    )
+                    .capability(id)
+                    .identity(&e.detail)
+                    .policy_line(rule.app.span.as_ref(), "denied here")
+                    .finish("PL201"),
                 );
             }
         }
@@ -25,18 +28,25 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
             && max.value == Precision::Coarse
             && facts.precise
         {
-            let explicit: Vec<&Evidence> = evidence().filter(|e| level(e).0 == Some(true)).collect();
+            let explicit: Vec<&Evidence> =
+                evidence().filter(|e| level(e).0 == Some(true)).collect();
             // Platforms give full accuracy unless reduced accuracy is declared: then the
             // first declaration stands for the precise grant.
             let precise: Vec<&Evidence> = if explicit.is_empty() {
-                evidence().filter(|e| level(e).0.is_none()).take(1).collect()
+                evidence()
+                    .filter(|e| level(e).0.is_none())
+                    .take(1)
+                    .collect()
             } else {
                 explicit
             };
             for e in precise {
                 out.push(
                     Draft::new(
-                        format!("{} precise location, but the policy allows at most coarse location", verb(e)),
+                        format!(
+                            "{} precise location, but the policy allows at most coarse location",
+                            verb(e)
+                        ),
                         e.at.clone(),
                     )
                     .capability(id)
@@ -67,9 +77,8 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
 
 fn level(e: &Evidence) -> (Option<bool>, bool) {
     match &e.kind {
-        EvidenceKind::CapabilityDeclared { level, .. } | EvidenceKind::CapabilityUse { level, .. } => {
-            (level.precise, level.background)
-        }
+        EvidenceKind::CapabilityDeclared { level, .. }
+        | EvidenceKind::CapabilityUse { level, .. } => (level.precise, level.background),
         _ => (None, false),
     }
 }

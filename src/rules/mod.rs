@@ -26,21 +26,111 @@ pub struct Rule {
 
 /// Every rule privlint has. Codes and names are a contract: never renumber or rename.
 pub const RULES: &[Rule] = &[
-    rule("PL101", "denied-sdk", Severity::Error, "A denied SDK ships with the app", docs::PL101),
-    rule("PL102", "unlisted-sdk", Severity::Warning, "A catalog SDK the policy names nowhere", docs::PL102),
-    rule("PL201", "denied-capability", Severity::Error, "The app declares or uses a capability the policy denies", docs::PL201),
-    rule("PL202", "precise-location", Severity::Error, "Precise location where the policy allows only coarse", docs::PL202),
-    rule("PL203", "background-location", Severity::Error, "Background location where the policy denies it", docs::PL203),
-    rule("PL301", "capability-flows-to-sdk", Severity::Error, "A value read from a sensitive API flows into an SDK call", docs::PL301),
-    rule("PL302", "capability-passed-to-sdk", Severity::Error, "An SDK API that takes or switches on a capability is called", docs::PL302),
-    rule("PL303", "sdk-collects-capability", Severity::Error, "An SDK collects a capability the app grants", docs::PL303),
-    rule("PL304", "audio-beacon", Severity::Error, "An audio-beacon SDK ships in an app that can record audio", docs::PL304),
-    rule("PL401", "missing-purpose-string", Severity::Error, "iOS code uses a capability with no usage description", docs::PL401),
-    rule("PL402", "privacy-manifest-gap", Severity::Error, "The privacy manifest omits what the app's SDKs collect", docs::PL402),
-    rule("PL501", "expired-exception", Severity::Error, "A policy exception is past its expiry date", docs::PL501),
-    rule("PL502", "unused-exception", Severity::Warning, "A policy exception or inline allow matched nothing", docs::PL502),
-    rule("PL503", "allow-without-reason", Severity::Warning, "An inline allow comment gives no reason", docs::PL503),
-    rule("PL900", "unanalyzed-file", Severity::Error, "A file could not be read or parsed", docs::PL900),
+    rule(
+        "PL101",
+        "denied-sdk",
+        Severity::Error,
+        "A denied SDK ships with the app",
+        docs::PL101,
+    ),
+    rule(
+        "PL102",
+        "unlisted-sdk",
+        Severity::Warning,
+        "A catalog SDK the policy names nowhere",
+        docs::PL102,
+    ),
+    rule(
+        "PL201",
+        "denied-capability",
+        Severity::Error,
+        "The app declares or uses a capability the policy denies",
+        docs::PL201,
+    ),
+    rule(
+        "PL202",
+        "precise-location",
+        Severity::Error,
+        "Precise location where the policy allows only coarse",
+        docs::PL202,
+    ),
+    rule(
+        "PL203",
+        "background-location",
+        Severity::Error,
+        "Background location where the policy denies it",
+        docs::PL203,
+    ),
+    rule(
+        "PL301",
+        "capability-flows-to-sdk",
+        Severity::Error,
+        "A value read from a sensitive API flows into an SDK call",
+        docs::PL301,
+    ),
+    rule(
+        "PL302",
+        "capability-passed-to-sdk",
+        Severity::Error,
+        "An SDK API that takes or switches on a capability is called",
+        docs::PL302,
+    ),
+    rule(
+        "PL303",
+        "sdk-collects-capability",
+        Severity::Error,
+        "An SDK collects a capability the app grants",
+        docs::PL303,
+    ),
+    rule(
+        "PL304",
+        "audio-beacon",
+        Severity::Error,
+        "An audio-beacon SDK ships in an app that can record audio",
+        docs::PL304,
+    ),
+    rule(
+        "PL401",
+        "missing-purpose-string",
+        Severity::Error,
+        "iOS code uses a capability with no usage description",
+        docs::PL401,
+    ),
+    rule(
+        "PL402",
+        "privacy-manifest-gap",
+        Severity::Error,
+        "The privacy manifest omits what the app's SDKs collect",
+        docs::PL402,
+    ),
+    rule(
+        "PL501",
+        "expired-exception",
+        Severity::Error,
+        "A policy exception is past its expiry date",
+        docs::PL501,
+    ),
+    rule(
+        "PL502",
+        "unused-exception",
+        Severity::Warning,
+        "A policy exception or inline allow matched nothing",
+        docs::PL502,
+    ),
+    rule(
+        "PL503",
+        "allow-without-reason",
+        Severity::Warning,
+        "An inline allow comment gives no reason",
+        docs::PL503,
+    ),
+    rule(
+        "PL900",
+        "unanalyzed-file",
+        Severity::Error,
+        "A file could not be read or parsed",
+        docs::PL900,
+    ),
 ];
 
 const fn rule(
@@ -184,7 +274,13 @@ mod tests {
             assert!(seen.insert(r.name), "duplicate name {}", r.name);
             assert!(r.code.starts_with("PL") && r.code.len() == 5, "{}", r.code);
             assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-            for section in ["## What it does", "## Why it matters", "## Example", "## How to fix", "## How to suppress"] {
+            for section in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## How to fix",
+                "## How to suppress",
+            ] {
                 assert!(r.docs.contains(section), "{} docs lack {section}", r.code);
             }
         }

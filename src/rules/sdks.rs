@@ -8,13 +8,21 @@ use crate::policy::{Policy, SdkVerdict, Unlisted};
 
 pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mut Vec<Finding>) {
     for sdk_id in unit.sdks.keys() {
-        let Some(sdk) = catalog.sdk(sdk_id) else { continue };
-        let Some(anchor) = unit.sdk_anchor(sdk_id) else { continue };
+        let Some(sdk) = catalog.sdk(sdk_id) else {
+            continue;
+        };
+        let Some(anchor) = unit.sdk_anchor(sdk_id) else {
+            continue;
+        };
         let draft = |message: String| {
             let mut d = Draft::new(message, anchor.at.clone())
                 .sdk(sdk_id)
                 .identity(&anchor.detail);
-            for other in unit.sdks[sdk_id].iter().filter(|e| e.at != anchor.at).take(5) {
+            for other in unit.sdks[sdk_id]
+                .iter()
+                .filter(|e| e.at != anchor.at)
+                .take(5)
+            {
                 d = d.related(other.at.clone(), format!("also here: {}", other.detail));
             }
             d

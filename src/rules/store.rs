@@ -34,7 +34,9 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
         .collect();
     let info_plist = unit.files.iter().find(|f| f.ends_with("Info.plist"));
     for (id, facts) in &unit.capabilities {
-        let Some(def) = catalog.capability(id) else { continue };
+        let Some(def) = catalog.capability(id) else {
+            continue;
+        };
         if def.plist_keys.is_empty() || facts.used.is_empty() {
             continue;
         }
@@ -53,7 +55,11 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
             .map(|k| k.key.as_str())
             .collect();
         let needed = if needed.is_empty() {
-            def.plist_keys.first().map(|k| k.key.as_str()).unwrap_or_default().to_string()
+            def.plist_keys
+                .first()
+                .map(|k| k.key.as_str())
+                .unwrap_or_default()
+                .to_string()
         } else {
             needed.join(" or ")
         };
@@ -68,7 +74,10 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
         .capability(id)
         .identity(&needed);
         for other in facts.used.iter().skip(1).take(5) {
-            draft = draft.related(other.at.clone(), format!("also used here: {}", other.detail));
+            draft = draft.related(
+                other.at.clone(),
+                format!("also used here: {}", other.detail),
+            );
         }
         if let Some(plist) = info_plist {
             draft = draft.related(
@@ -87,11 +96,16 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         .filter(|e| {
             matches!(
                 e.kind,
-                EvidenceKind::PrivacyManifestDataType { .. } | EvidenceKind::PrivacyManifestTracking { .. }
+                EvidenceKind::PrivacyManifestDataType { .. }
+                    | EvidenceKind::PrivacyManifestTracking { .. }
             )
         })
         .collect();
-    let Some(manifest) = unit.files.iter().find(|f| f.ends_with("PrivacyInfo.xcprivacy")) else {
+    let Some(manifest) = unit
+        .files
+        .iter()
+        .find(|f| f.ends_with("PrivacyInfo.xcprivacy"))
+    else {
         return;
     };
     let manifest_at = manifest_facts
@@ -109,15 +123,23 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         .collect();
     let mut reported = BTreeSet::new();
     for tie in &unit.ties {
-        let Some(cap) = catalog.capability(&tie.capability) else { continue };
+        let Some(cap) = catalog.capability(&tie.capability) else {
+            continue;
+        };
         if cap.privacy_data_types.is_empty() || declared_caps.contains(&tie.capability) {
             continue;
         }
         if !reported.insert((tie.sdk.clone(), tie.capability.clone())) {
             continue;
         }
-        let sdk_name = catalog.sdk(&tie.sdk).map_or(tie.sdk.as_str(), |s| s.name.as_str());
-        let types: Vec<&str> = cap.privacy_data_types.iter().map(|d| d.data_type.as_str()).collect();
+        let sdk_name = catalog
+            .sdk(&tie.sdk)
+            .map_or(tie.sdk.as_str(), |s| s.name.as_str());
+        let types: Vec<&str> = cap
+            .privacy_data_types
+            .iter()
+            .map(|d| d.data_type.as_str())
+            .collect();
         out.push(
             Draft::new(
                 format!(
@@ -136,16 +158,23 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             .finish("PL402"),
         );
     }
-    let tracking_false = manifest_facts
-        .iter()
-        .find(|e| matches!(e.kind, EvidenceKind::PrivacyManifestTracking { tracking: false }));
+    let tracking_false = manifest_facts.iter().find(|e| {
+        matches!(
+            e.kind,
+            EvidenceKind::PrivacyManifestTracking { tracking: false }
+        )
+    });
     if let Some(tracking) = tracking_false {
         for sdk_id in unit.sdks.keys() {
-            let Some(sdk) = catalog.sdk(sdk_id) else { continue };
+            let Some(sdk) = catalog.sdk(sdk_id) else {
+                continue;
+            };
             if !TRACKING_CATEGORIES.contains(&sdk.category.as_str()) {
                 continue;
             }
-            let Some(anchor) = unit.sdk_anchor(sdk_id) else { continue };
+            let Some(anchor) = unit.sdk_anchor(sdk_id) else {
+                continue;
+            };
             out.push(
                 Draft::new(
                     format!(
