@@ -349,7 +349,9 @@ fn one_megabyte_single_line_is_analysed() {
     }
     line.push_str("}");
     write(root, "app/src/main/java/Big.kt", &line);
-    let run = scan_json(root, &[], QUICK);
+    // Generous: locations are computed from the line start for every node, so one long
+    // line costs O(n²) today (~3 CPU-s in release, ~8 in debug; see docs/performance.md).
+    let run = scan_json(root, &[], Duration::from_secs(60));
     assert!(
         run.findings()
             .get("app/src/main/java/Big.kt")
@@ -1104,5 +1106,33 @@ fn file_names_and_references_never_reach_a_shell() {
     assert!(
         leftovers.is_empty(),
         "a file name reached a shell: {leftovers:?}"
+    );
+}
+
+#[test]
+fn the_action_uses_the_base_policy_and_never_interpolates_into_run() {
+    let text = std::fs::read_to_string(repo_path("action.yml")).expect("action.yml");
+    let action: serde_yaml::Value = serde_yaml::from_str(&text).expect("action.yml is YAML");
+    let steps = action["runs"]["steps"]
+        .as_sequence()
+        .expect("composite steps");
+    let mut reads_base_policy = false;
+    for step in steps {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        assert!(
+            !script.contains("${{"),
+            "a `${{{{ }}}}` expression is interpolated into a run: script:\n{script}"
+        );
+        reads_base_policy |= script.contains("git show \"$BASE_SHA:");
+    }
+    assert!(
+        reads_base_policy,
+        "no step reads the policy from the base commit"
+    );
+    assert!(
+        text.contains("BASE_SHA: ${{ github.event.pull_request.base.sha }}"),
+        "the base commit must come from the pull request event"
     );
 }

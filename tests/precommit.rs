@@ -149,7 +149,10 @@ fn hook_blocks_a_change_that_hands_location_to_an_sdk_and_passes_a_clean_one() {
     git(&app, &["add", "-A"]);
     let clean = try_repo(&pre_commit, &hook_repo, &app, &[map_screen]);
     let clean_text = text(&clean);
-    assert!(clean.status.success(), "a clean change must pass:\n{clean_text}");
+    assert!(
+        clean.status.success(),
+        "a clean change must pass:\n{clean_text}"
+    );
     assert!(
         clean_text.contains("privlint") && clean_text.contains("Passed"),
         "{clean_text}"
@@ -165,7 +168,12 @@ fn hook_blocks_a_change_that_hands_location_to_an_sdk_and_passes_a_clean_one() {
     write(&app, "app/build.gradle", &gradle_with_sdk);
     write(&app, reporter, REPORTER);
     git(&app, &["add", "-A"]);
-    let blocked = try_repo(&pre_commit, &hook_repo, &app, &["app/build.gradle", reporter]);
+    let blocked = try_repo(
+        &pre_commit,
+        &hook_repo,
+        &app,
+        &["app/build.gradle", reporter],
+    );
     let blocked_text = text(&blocked);
     assert_eq!(
         blocked.status.code(),

@@ -1057,9 +1057,17 @@ project(':analytics').projectDir = new File(settingsDir, '../shared/analytics')
         let tricky = "dependencies {\n  implementation \"a:b:${v[\"x\"]}\\é\" // ü\n  \
                       api('com.appsflyer:af-android-sdk:1') { exclude group: 'ä' }\n  \
                       add(\"freeApi\", project(path: ':x'))\n}\ninclude ':é'\n";
+        let catalog = Catalog::embedded().expect("catalog");
         for (end, _) in tricky.char_indices() {
-            run("build.gradle", &tricky[..end], false);
-            run("settings.gradle", &tricky[..end], true);
+            let text = &tricky[..end];
+            let input = FileInput {
+                path: "build.gradle",
+                bytes: text.as_bytes(),
+                text,
+                catalog: &catalog,
+            };
+            extract_build(&input);
+            extract_settings(&input);
         }
         let full = run("build.gradle", tricky, false);
         assert_eq!(full.evidence.len(), 1, "{:?}", full.evidence);

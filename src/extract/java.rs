@@ -959,8 +959,16 @@ class A {
         let source = "import static com.a.B.c;\nclass A { void f(Location l) { \
                       com.appsflyer.AppsFlyerLib.getInstance().logLocation(this, l.getLatitude(), 0); \
                       x.y = \"é\"; run(v -> send(v)); new B<C>() { void m(D d) {} }; } }\n";
+        let catalog = Catalog::embedded().expect("catalog");
         for (end, _) in source.char_indices() {
-            lower_java(&source[..end]);
+            let text = &source[..end];
+            let input = FileInput {
+                path: "Prefix.java",
+                bytes: text.as_bytes(),
+                text,
+                catalog: &catalog,
+            };
+            assert!(lower(&input).is_ok());
         }
     }
 }

@@ -1685,8 +1685,16 @@ fun broken() {
         let source = "import com.appsflyer.AppsFlyerLib as AF\nfun f(l: Location) {\n    \
                       val s = \"é $l ${l.latitude}\"\n    x.apply { put(1) }.let { it }\n    \
                       client.lastLocation.addOnSuccessListener { a -> AF.getInstance().logLocation(a) }\n}\n";
+        let catalog = Catalog::embedded().expect("catalog");
         for (end, _) in source.char_indices() {
-            lower_kt(&source[..end]);
+            let text = &source[..end];
+            let input = FileInput {
+                path: "Prefix.kt",
+                bytes: text.as_bytes(),
+                text,
+                catalog: &catalog,
+            };
+            assert!(lower(&input).is_ok());
         }
     }
 }

@@ -56,7 +56,10 @@ pub fn tool(name: &str, version_arg: &str) -> Option<PathBuf> {
 
 /// A Python interpreter that can import `module`.
 pub fn python_with(module: &str) -> Option<PathBuf> {
-    let candidates = [repo_root().join(".venv/bin/python"), PathBuf::from("python3")];
+    let candidates = [
+        repo_root().join(".venv/bin/python"),
+        PathBuf::from("python3"),
+    ];
     let import = format!("import {module}");
     candidates
         .into_iter()
@@ -113,6 +116,7 @@ pub fn write(dir: &Path, relative: &str, text: &str) {
 
 /// Copy a folder tree (fixtures).
 pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("entry");
         let target = to.join(entry.file_name());
@@ -133,10 +137,20 @@ pub fn snapshot_checkout(dest: &Path) {
     let listed = Command::new("git")
         .arg("-C")
         .arg(&root)
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .output()
         .expect("git ls-files");
-    assert!(listed.status.success(), "git ls-files failed in {}", root.display());
+    assert!(
+        listed.status.success(),
+        "git ls-files failed in {}",
+        root.display()
+    );
     for relative in listed.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let relative = String::from_utf8_lossy(relative).into_owned();
         let source = root.join(&relative);
