@@ -52,6 +52,35 @@ fn run(args: &[&str], dir: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The evidence chain of every flow finding: its related steps, then the sink, as
+/// `path:line:col message` lines (`expected-chain.txt`).
+fn chains(json: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let mut out = Vec::new();
+    for f in doc["findings"].as_array().into_iter().flatten() {
+        if f["tie"] != "flow" {
+            continue;
+        }
+        for r in f["related"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "{}:{}:{} {}",
+                r["path"].as_str().unwrap_or(""),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+        out.push(format!(
+            "{}:{}:{} sink {}",
+            f["path"].as_str().unwrap_or(""),
+            f["line"],
+            f["column"],
+            f["code"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
+
 #[test]
 fn every_fixture_gives_exactly_the_expected_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -76,6 +105,22 @@ fn every_fixture_gives_exactly_the_expected_findings() {
                 expected.join("\n    "),
                 actual.join("\n    ")
             ));
+        }
+        let chain_file = dir.join("expected-chain.txt");
+        if chain_file.is_file() {
+            let expected = normalise(&std::fs::read_to_string(&chain_file).unwrap());
+            let actual = chains(&run(
+                &["scan", "--format", "json", "--fail-on", "never"],
+                dir,
+            ));
+            if expected != actual {
+                failures.push(format!(
+                    "{} (chain)\n  expected:\n    {}\n  actual:\n    {}",
+                    dir.strip_prefix(&root).unwrap_or(dir).display(),
+                    expected.join("\n    "),
+                    actual.join("\n    ")
+                ));
+            }
         }
         let inventory_file = dir.join("expected-inventory.txt");
         if inventory_file.is_file() {
