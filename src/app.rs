@@ -202,7 +202,7 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
     };
-    let analysis = scan::analyse(&target.root, &catalog, &options);
+    let analysis = with_progress(args.quiet, || scan::analyse(&target.root, &catalog, &options));
     let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
     findings.extend(analysis.problems.iter().map(|p| {
         Draft::new(format!("not analysed: {}", p.reason), p.at.clone())
@@ -244,6 +244,42 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         catalog,
         findings,
         changed,
+    })
+}
+
+/// Run `work`, showing a progress line on stderr when it takes long, but only on a
+/// terminal and never under CI or pre-commit (their logs must stay clean).
+fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    let enabled = !quiet
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && std::env::var_os("PRE_COMMIT").is_none();
+    if !enabled {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let started = Instant::now();
+        let done = &done;
+        scope.spawn(move || {
+            let mut shown = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                let elapsed = started.elapsed();
+                if elapsed >= Duration::from_millis(1500) && elapsed.as_millis() % 500 < 100 {
+                    let _ = write!(std::io::stderr(), "\rprivlint: scanning… {}s", elapsed.as_secs());
+                    shown = true;
+                }
+            }
+            if shown {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        result
     })
 }
 
@@ -382,7 +418,7 @@ fn inventory_command(
         threads: args.threads,
         ..ScanOptions::default()
     };
-    let analysis = scan::analyse(&args.path, &catalog, &options);
+    let analysis = with_progress(false, || scan::analyse(&args.path, &catalog, &options));
     let mut buffer = Vec::new();
     match args.format {
         InventoryFormat::Json => {
@@ -524,4 +560,19 @@ fn baseline_command(file: &Path, args: &ScanArgs, out: &mut dyn Write) -> Result
             file.display()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_line_names_the_embedded_catalog_version() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        assert!(
+            VERSION_LINE.contains(&format!("(catalog {})", catalog.version)),
+            "update VERSION_LINE to the catalog version {}",
+            catalog.version
+        );
+    }
 }
