@@ -130,6 +130,14 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
         }
     }
     let mut units: Vec<AppUnit> = units.into_values().collect();
+    // Files outside every app (a root package.json of tooling above a web folder) make a
+    // catch-all unit; with no platform and no evidence it is no app and is dropped.
+    units.retain(|u| {
+        !u.platforms.is_empty()
+            || !u.sdks.is_empty()
+            || !u.capabilities.is_empty()
+            || !u.other.is_empty()
+    });
     for unit in &mut units {
         finish_capabilities(unit);
         unit.ties = ties(unit, catalog);
@@ -168,12 +176,17 @@ fn platform_of(kind: FileKind) -> Option<Platform> {
     })
 }
 
+/// Folder names of Gradle build logic (never shipped).
+const GRADLE_BUILD_LOGIC: [&str; 2] = ["buildSrc", "build-logic"];
+
 /// Unit roots and the Android module graph, from the markers of every file.
 struct Layout {
     /// Unit root folder → kind (after merging native folders into cross-platform roots).
     roots: BTreeMap<String, RootKind>,
     /// Gradle module folder → the unit roots (application modules) that reach it.
     module_units: BTreeMap<String, BTreeSet<String>>,
+    /// Local package folder (a pubspec `path:` dependency) → the app roots shipping it.
+    package_units: BTreeMap<String, BTreeSet<String>>,
 }
 
 fn parent_dir(path: &str) -> &str {
@@ -214,6 +227,8 @@ impl Layout {
         // settings folder → (project path → module folder)
         let mut includes: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut web_candidates: BTreeSet<String> = BTreeSet::new();
+        // package folder → the local package folders it depends on by path
+        let mut local_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
 
         for file in files {
             let dir = parent_dir(&file.path).to_string();
@@ -277,6 +292,12 @@ impl Layout {
                         raw_roots.insert(root, RootKind::CrossPlatform(Platform::Rust));
                     }
                     Marker::CargoPackage { tauri: false } => {}
+                    Marker::LocalPackageDependency { dir: rel } => {
+                        let target = join_dir(&dir, rel);
+                        if target != dir {
+                            local_deps.entry(dir.clone()).or_default().insert(target);
+                        }
+                    }
                     Marker::WebPage => {
                         web_candidates.insert(dir.clone());
                     }
@@ -285,6 +306,46 @@ impl Layout {
         }
         for app in &apps {
             raw_roots.entry(app.clone()).or_insert(RootKind::AndroidApp);
+        }
+
+        // A Flutter "app" another Flutter app depends on by path is a package of that
+        // app (a monorepo's `packages/…`): it ships inside it and is no unit of its own.
+        let is_flutter = |r: &String| {
+            matches!(
+                raw_roots.get(r),
+                Some(RootKind::CrossPlatform(Platform::Flutter))
+            )
+        };
+        let reached: BTreeSet<String> = local_deps
+            .iter()
+            .filter(|(from, _)| is_flutter(from))
+            .flat_map(|(_, deps)| deps.iter().filter(|d| is_flutter(d)).cloned())
+            .collect();
+        let flutter_apps: Vec<String> = raw_roots
+            .keys()
+            .filter(|r| is_flutter(r) && !reached.contains(*r))
+            .cloned()
+            .collect();
+        let mut package_units: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // Every package reached from no app (a cycle) stays a unit: never lose files.
+        if !flutter_apps.is_empty() {
+            for app in &flutter_apps {
+                let mut stack: Vec<String> =
+                    local_deps.get(app).into_iter().flatten().cloned().collect();
+                let mut seen = BTreeSet::new();
+                while let Some(package) = stack.pop() {
+                    if package == *app || !seen.insert(package.clone()) {
+                        continue;
+                    }
+                    package_units
+                        .entry(package.clone())
+                        .or_default()
+                        .insert(app.clone());
+                    stack.extend(local_deps.get(&package).into_iter().flatten().cloned());
+                }
+            }
+            raw_roots
+                .retain(|root, _| !reached.contains(root) || !package_units.contains_key(root));
         }
 
         // Cross-platform roots absorb the native and web roots inside them.
@@ -359,12 +420,22 @@ impl Layout {
         Layout {
             roots,
             module_units,
+            package_units,
         }
     }
 
     /// The unit roots a file belongs to.
     fn units_of(&self, path: &str, kind: FileKind) -> Vec<String> {
         let dir = parent_dir(path);
+        // Gradle build logic (`buildSrc`, the `build-logic` included build of Gradle's
+        // own guides) runs at build time and ships in no app: its imports of SDK Gradle
+        // plugins are not SDKs in the app.
+        if dir
+            .split('/')
+            .any(|segment| GRADLE_BUILD_LOGIC.contains(&segment))
+        {
+            return Vec::new();
+        }
         // Inside a Gradle module: the apps that reach the module.
         if let Some((_, units)) = self
             .module_units
@@ -383,7 +454,20 @@ impl Layout {
             }
             return out.into_iter().collect();
         }
-        if let Some(root) = self.deepest_root(dir) {
+        let deepest_root = self.deepest_root(dir);
+        // Inside a local package that apps ship (and not inside an app nested deeper).
+        if let Some((package, units)) = self
+            .package_units
+            .iter()
+            .filter(|(p, _)| is_within(dir, p))
+            .max_by_key(|(p, _)| p.len())
+            && deepest_root
+                .as_ref()
+                .is_none_or(|r| r.len() < package.len())
+        {
+            return units.iter().cloned().collect();
+        }
+        if let Some(root) = deepest_root {
             return vec![root];
         }
         // Shared build files above the apps (a version catalog in `gradle/`, a root

@@ -211,6 +211,9 @@ pub enum Marker {
     },
     /// A pubspec.yaml of a Flutter app (not a plugin or a pure Dart package).
     FlutterApp,
+    /// A shipped dependency on a local package by path (pubspec `path:`); `dir` is as
+    /// written, relative to the folder of the file that declares it.
+    LocalPackageDependency { dir: String },
     /// A Cargo.toml (a `tauri` dependency makes it a Tauri app).
     CargoPackage { tauri: bool },
     /// tauri.conf.json: the Tauri app's root is the parent of its `src-tauri` folder.

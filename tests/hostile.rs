@@ -4,6 +4,9 @@
 //! show up as PL900 or as skipped, and the exit code must say so (1 when PL900 errors
 //! exist). The security guarantees of SECURITY.md are checked here too.
 
+// A test that cannot run here (no `unshare`, no `git`) says so on stderr.
+#![allow(clippy::print_stderr)]
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -347,7 +350,7 @@ fn one_megabyte_single_line_is_analysed() {
     while line.len() < 1024 * 1024 {
         line.push_str("val a = listOf(1, 2, 3).map { it * 2 }; ");
     }
-    line.push_str("}");
+    line.push('}');
     write(root, "app/src/main/java/Big.kt", &line);
     // Generous: locations are computed from the line start for every node, so one long
     // line costs O(n²) today (~3 CPU-s in release, ~8 in debug; see docs/performance.md).

@@ -6,7 +6,10 @@ use libfuzzer_sys::fuzz_target;
 include!("common.rs");
 
 const KINDS: &[(FileKind, &str)] = &[
-    (FileKind::AndroidManifest, "app/src/main/AndroidManifest.xml"),
+    (
+        FileKind::AndroidManifest,
+        "app/src/main/AndroidManifest.xml",
+    ),
     (FileKind::GradleBuild, "app/build.gradle.kts"),
     (FileKind::GradleBuild, "app/build.gradle"),
     (FileKind::GradleSettings, "settings.gradle.kts"),

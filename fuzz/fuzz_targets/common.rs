@@ -13,7 +13,10 @@ fn catalog() -> &'static Catalog {
 }
 
 /// The first byte picks one of `kinds`; the rest is the file. Returns the file bytes.
-fn pick<'a>(data: &'a [u8], kinds: &[(FileKind, &'static str)]) -> Option<(FileKind, &'static str, &'a [u8])> {
+fn pick<'a>(
+    data: &'a [u8],
+    kinds: &[(FileKind, &'static str)],
+) -> Option<(FileKind, &'static str, &'a [u8])> {
     let (&selector, rest) = data.split_first()?;
     let (kind, path) = kinds[selector as usize % kinds.len()];
     Some((kind, path, rest))

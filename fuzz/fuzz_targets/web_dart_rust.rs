@@ -14,7 +14,10 @@ const KINDS: &[(FileKind, &str)] = &[
     (FileKind::PubspecLock, "pubspec.lock"),
     (FileKind::CargoToml, "src-tauri/Cargo.toml"),
     (FileKind::TauriConfig, "src-tauri/tauri.conf.json"),
-    (FileKind::TauriCapability, "src-tauri/capabilities/default.json"),
+    (
+        FileKind::TauriCapability,
+        "src-tauri/capabilities/default.json",
+    ),
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -32,6 +32,44 @@ const SANITIZERS: &[&str] = &[
     "endIndex",
 ];
 
+/// Sink methods that every map, list, cache or logger has too: on a receiver that does
+/// not name the SDK (`people.set(..)`, `log.append(..)`) they are not taken as SDK calls,
+/// even in a file that imports the SDK.
+const GENERIC_METHODS: &[&str] = &[
+    "set",
+    "get",
+    "add",
+    "append",
+    "push",
+    "insert",
+    "update",
+    "union",
+    "increment",
+    "send",
+    "log",
+    "record",
+    "link",
+    "register",
+    "view",
+    "event",
+];
+
+/// A sanitizer by name, or as a Java getter of one (`cursor.getCount()`, `getSize()`).
+fn is_sanitizer(name: &str) -> bool {
+    if SANITIZERS.contains(&name) {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix("get") else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    chars.next().is_some_and(|first| {
+        first.is_ascii_uppercase()
+            && SANITIZERS
+                .contains(&format!("{}{}", first.to_ascii_lowercase(), chars.as_str()).as_str())
+    })
+}
+
 /// Calls that store an argument into their receiver (`bundle.putDouble("lat", x)`).
 const STORING_PREFIXES: &[&str] = &["put", "set", "add", "append", "insert", "push", "update"];
 
@@ -40,8 +78,12 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
     let catalog = input.catalog;
     let mut file_sdks: BTreeSet<&str> = BTreeSet::new();
     let mut imported_names: HashSet<String> = HashSet::new();
+    let mut first_party_names: HashSet<String> = HashSet::new();
     for import in &ir.imports {
         let path = import.path.trim();
+        if is_first_party_import(language, path) {
+            first_party_names.extend(import.bindings.iter().cloned());
+        }
         let last = path
             .trim_end_matches(".*")
             .rsplit(['.', '/', ':'])
@@ -66,6 +108,7 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
         language,
         file_sdks,
         imported_names,
+        first_party_names,
         helpers: ir
             .functions
             .iter()
@@ -133,6 +176,9 @@ struct Context<'a> {
     language: Language,
     file_sdks: BTreeSet<&'a str>,
     imported_names: HashSet<String>,
+    /// Names bound by imports of the app's own modules (`import { analytics } from
+    /// './lib/analytics'`): a call on them is first-party code, never an SDK call.
+    first_party_names: HashSet<String>,
     helpers: HashMap<&'a str, &'a FunctionIr>,
 }
 
@@ -208,7 +254,7 @@ impl<'a> Context<'a> {
     }
 
     fn call(&self, call: &CallIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
-        let sanitizing = SANITIZERS.contains(&call.method.as_str());
+        let sanitizing = is_sanitizer(&call.method);
         let mut result: Option<Taint> = None;
 
         // A capability API: the call reads the capability and its value is a source.
@@ -329,7 +375,10 @@ impl<'a> Context<'a> {
                 message: format!("stored into `{receiver}`"),
             });
             let root = receiver.split('.').next().unwrap_or(receiver).to_string();
-            state.vars.insert(root, t.clone());
+            // `self.route.add(x)` taints `self.route`, not every member of `self`.
+            if !matches!(root.as_str(), "self" | "this" | "Self") {
+                state.vars.insert(root, t.clone());
+            }
             if receiver.contains('.') {
                 state.vars.insert(receiver.clone(), t);
             }
@@ -372,6 +421,9 @@ impl<'a> Context<'a> {
     }
 
     fn tie_api(&self, call: &CallIr) -> Option<(&'a SdkDef, &'a str)> {
+        if self.first_party_call(call) {
+            return None;
+        }
         self.catalog.sdks.iter().find_map(|sdk| {
             sdk.tie_apis
                 .iter()
@@ -398,6 +450,9 @@ impl<'a> Context<'a> {
     }
 
     fn sink(&self, call: &CallIr) -> Option<&'a SdkDef> {
+        if self.first_party_call(call) {
+            return None;
+        }
         self.catalog.sdks.iter().find(|sdk| {
             sdk.sinks.iter().any(|s| {
                 s.languages.contains(&self.language)
@@ -405,12 +460,31 @@ impl<'a> Context<'a> {
                     && (match &s.receiver {
                         Some(r) => {
                             self.receiver_mentions_strictly(call, r)
-                                || (self.sdk_known(sdk) && call.receiver.is_some())
+                                || (self.sdk_known(sdk)
+                                    && call.receiver.is_some()
+                                    && !GENERIC_METHODS.contains(&call.method.as_str()))
                         }
-                        None => self.sdk_known(sdk),
+                        // A bare call of a function this file defines is that function.
+                        None => {
+                            self.sdk_known(sdk)
+                                && !(call.receiver.is_none()
+                                    && self.helpers.contains_key(call.method.as_str()))
+                        }
                     } || self.global_of(sdk, call))
             })
         })
+    }
+
+    /// The receiver (or the bare function) is bound by an import of the app's own code.
+    fn first_party_call(&self, call: &CallIr) -> bool {
+        let name = match call.receiver.as_deref() {
+            Some(receiver) => receiver
+                .split(['.', '(', '?', ':'])
+                .next()
+                .unwrap_or(receiver),
+            None => call.method.as_str(),
+        };
+        self.first_party_names.contains(name)
     }
 
     /// The call is on (or is) one of the SDK's web globals: `fbq(...)`, `ttq.track(...)`.
@@ -445,6 +519,24 @@ impl<'a> Context<'a> {
             return None;
         }
         self.helpers.get(call.method.as_str()).copied()
+    }
+}
+
+/// An import of the app's own code: a relative or root-relative JS module (or a
+/// `@/`, `~/` path alias), a relative Dart import, a Rust `crate::`/`self::`/`super::` path.
+fn is_first_party_import(language: Language, path: &str) -> bool {
+    match language {
+        Language::Javascript => {
+            matches!(path, "." | "..")
+                || ["./", "../", "/", "@/", "~/"]
+                    .iter()
+                    .any(|p| path.starts_with(p))
+        }
+        Language::Dart => !path.contains(':'),
+        Language::Rust => ["crate::", "self::", "super::"]
+            .iter()
+            .any(|p| path.starts_with(p)),
+        _ => false,
     }
 }
 

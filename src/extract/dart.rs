@@ -1276,4 +1276,56 @@ mod tests {
             assert!(lower(&input).is_ok());
         }
     }
+
+    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
+    fn flows(kind: crate::walk::FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
+        let catalog = crate::catalog::Catalog::embedded().expect("embedded catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        super::super::extract(kind, &input)
+            .evidence
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                crate::model::EvidenceKind::Flow {
+                    sdk, capability, ..
+                } => Some((sdk, capability, e.at.line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generic_set_on_an_app_object_is_not_a_mixpanel_sink() {
+        let source = "import 'package:geolocator/geolocator.dart';\n\
+            import 'package:mixpanel_flutter/mixpanel_flutter.dart';\n\
+            void f(Mixpanel mixpanel, RunLog log) {\n\
+              Geolocator.getPositionStream().listen((p) {\n\
+                log.set('fix', p.latitude);\n\
+                mixpanel.getPeople().set('fix', p.latitude);\n\
+              });\n\
+            }\n";
+        assert_eq!(
+            flows(crate::walk::FileKind::Dart, "lib/main.dart", source),
+            vec![("mixpanel".to_string(), "location".to_string(), 6)]
+        );
+    }
+
+    #[test]
+    fn contact_count_is_not_a_flow_but_a_name_is() {
+        let source = "import 'package:firebase_analytics/firebase_analytics.dart';\n\
+            import 'package:flutter_contacts/flutter_contacts.dart';\n\
+            Future<void> f() async {\n\
+              final all = await FlutterContacts.getContacts();\n\
+              await FirebaseAnalytics.instance.logEvent(name: 'n', parameters: {'n': all.length});\n\
+              await FirebaseAnalytics.instance.logEvent(name: 'first', parameters: {'who': '${all.first.displayName}'});\n\
+            }\n";
+        assert_eq!(
+            flows(crate::walk::FileKind::Dart, "lib/main.dart", source),
+            vec![("firebase-analytics".to_string(), "contacts".to_string(), 6)]
+        );
+    }
 }

@@ -14,15 +14,18 @@
 //!   parameters to its own constructor call;
 //! - `a.b.c = v` is a call of `c` on `a.b` with argument `v`; `x[i] = v` and `x += v`
 //!   assign `x` from `v` and its old value; `for (T x : xs)` assigns `x` from `xs`;
-//! - comparisons, `instanceof` and `!` are lowered for their calls but read nothing.
+//! - `r.read(buf, …)` (also `readFully`) fills its first argument: after the call,
+//!   `buf` is assigned from the call and its old value (an `AudioRecord` buffer);
+//! - comparisons, `instanceof` and `!` are lowered for their calls but read nothing, nor
+//!   does a count field of a call's result (`cursor.getColumnNames().length`).
 
 use tree_sitter::Node;
 
 use super::FileInput;
 use super::ir::{CallId, Op, SourceIr, ValueIr};
 use super::kotlin::{
-    Builder, call_value, children, collapse, is_comment, named_children, qualified_class_len,
-    union, var,
+    Builder, COUNT_MEMBERS, FILLING_READS, call_value, children, collapse, is_comment,
+    named_children, qualified_class_len, union, var,
 };
 use super::treesitter;
 
@@ -471,7 +474,15 @@ impl Lowering<'_> {
         match base.kind() {
             "identifier" => var(self.b.text(base), fields),
             "this" => var("this", fields),
-            _ => self.expr(base),
+            _ => {
+                let value = self.expr(base);
+                // `cursor.getColumnNames().length`: a count of a call's result.
+                if fields.iter().any(|f| COUNT_MEMBERS.contains(&f.as_str())) {
+                    ValueIr::default()
+                } else {
+                    value
+                }
+            }
         }
     }
 
@@ -495,13 +506,21 @@ impl Lowering<'_> {
         };
         let method = self.b.text(name).to_string();
         let at = self.b.loc(name);
-        let id = self.call_with_arguments(
-            receiver,
-            receiver_value,
-            &method,
-            node.child_by_field_name("arguments"),
-            at,
-        );
+        let has_receiver = receiver.is_some();
+        let arguments = node.child_by_field_name("arguments");
+        let id = self.call_with_arguments(receiver, receiver_value, &method, arguments, at);
+        if has_receiver
+            && FILLING_READS.contains(&method.as_str())
+            && let Some(buffer) = arguments
+                .and_then(|a| named_children(a).into_iter().find(|n| !is_comment(*n)))
+                .filter(|first| first.kind() == "identifier")
+        {
+            // `recorder.read(buffer, 0, n)` fills `buffer` from the receiver.
+            let target = self.b.text(buffer).to_string();
+            let at = self.b.loc(buffer);
+            let value = union([call_value(id), var(&target, Vec::new())]);
+            self.b.assign(vec![target], value, at);
+        }
         call_value(id)
     }
 
@@ -952,6 +971,129 @@ class A {
             .collect();
         assert_eq!(methods, vec!["location", "send", "report", "setLocation"]);
         assert!(call(f, "setLocation").args[0].reads.is_empty());
+    }
+
+    #[test]
+    fn read_fills_its_buffer_argument_from_the_receiver() {
+        let ir = lower_java(
+            r#"class A { void f(AudioRecord recorder, InputStream in) {
+    short[] buffer = new short[256];
+    int n = recorder.read(buffer, 0, buffer.length);
+    read(other);
+    in.read(bytes.data);
+} }
+"#,
+        );
+        let f = function(&ir, "f");
+        let read = call(f, "read");
+        assert_eq!(read.receiver.as_deref(), Some("recorder"));
+        let fills: Vec<_> = f
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Assign(a) if a.targets == ["buffer"] => Some(a),
+                _ => None,
+            })
+            .collect();
+        // The declaration, then the fill at the argument, from the call and the old value.
+        assert_eq!(fills.len(), 2);
+        assert_eq!(
+            fills[1].value.reads,
+            vec![Read::Call(read.id), v("buffer", &[])]
+        );
+        assert_eq!((fills[1].at.line, fills[1].at.column), (3, 27));
+        // A bare `read(x)` has no receiver to fill from; `bytes.data` is not a variable.
+        let targets: Vec<Vec<String>> = assigns(f).into_iter().map(|(t, _)| t).collect();
+        assert!(!targets.contains(&vec!["other".to_string()]));
+        assert!(!targets.contains(&vec!["bytes.data".to_string()]));
+    }
+
+    #[test]
+    fn count_field_of_a_call_result_reads_nothing() {
+        let ir = lower_java(
+            "class A { void f(Cursor c) { send(c.getColumnNames().length); send(c.getExtras().data); } }",
+        );
+        let f = function(&ir, "f");
+        let sends: Vec<&CallIr> = f
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Call(c) if c.method == "send" => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert!(sends[0].args[0].reads.is_empty());
+        let extras = call(f, "getExtras");
+        assert_eq!(sends[1].args[0].reads, vec![Read::Call(extras.id)]);
+    }
+
+    /// Lower and analyze a file: its flow evidence as (sdk, capability, sink line).
+    fn flows(source: &str) -> Vec<(String, String, u32)> {
+        let catalog = Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path: "app/src/main/java/com/acme/Main.java",
+            bytes: source.as_bytes(),
+            text: source,
+            catalog: &catalog,
+        };
+        let ir = lower(&input).expect("parses");
+        let facts = crate::extract::analyze::analyze(&input, crate::catalog::Language::Java, &ir);
+        facts
+            .evidence
+            .iter()
+            .filter_map(|e| match &e.kind {
+                crate::model::EvidenceKind::Flow {
+                    sdk, capability, ..
+                } => Some((sdk.clone(), capability.clone(), e.at.line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn microphone_buffer_flows_to_analytics_through_arithmetic() {
+        let got = flows(
+            r#"import android.media.AudioRecord;
+import com.google.firebase.analytics.FirebaseAnalytics;
+class A {
+    void f() {
+        AudioRecord recorder = new AudioRecord(MediaRecorder.AudioSource.MIC, 16000, 16, 2, 512);
+        short[] buffer = new short[512];
+        int n = recorder.read(buffer, 0, buffer.length);
+        int peak = Math.abs(buffer[0]);
+        firebaseAnalytics.setUserProperty("peak", String.valueOf(peak));
+    }
+}
+"#,
+        );
+        assert_eq!(
+            got,
+            vec![("firebase-analytics".into(), "microphone".into(), 9)]
+        );
+    }
+
+    #[test]
+    fn cursor_get_count_is_a_count_not_the_contacts() {
+        let got = flows(
+            r#"import android.provider.ContactsContract;
+import com.google.firebase.analytics.FirebaseAnalytics;
+class A {
+    void f() {
+        Cursor cursor = getContentResolver().query(ContactsContract.Contacts.CONTENT_URI, null, null, null, null);
+        Bundle params = new Bundle();
+        params.putInt("count", cursor.getCount());
+        firebaseAnalytics.logEvent("imported", params);
+        Bundle names = new Bundle();
+        names.putString("first", cursor.getString(0));
+        firebaseAnalytics.logEvent("first_contact", names);
+    }
+}
+"#,
+        );
+        assert_eq!(
+            got,
+            vec![("firebase-analytics".into(), "contacts".into(), 11)]
+        );
     }
 
     #[test]

@@ -1486,4 +1486,57 @@ mod tests {
         );
         assert!(broken.calls().any(|(_, c)| c.method == "track"));
     }
+
+    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
+    fn flows(kind: crate::walk::FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
+        let catalog = crate::catalog::Catalog::embedded().expect("embedded catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        super::super::extract(kind, &input)
+            .evidence
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                crate::model::EvidenceKind::Flow {
+                    sdk, capability, ..
+                } => Some((sdk, capability, e.at.line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn first_party_analytics_wrapper_is_not_an_sdk_sink() {
+        let source = "import { analytics } from './lib/analytics';\n\
+            navigator.geolocation.getCurrentPosition((p) => {\n\
+              analytics.track('stamp', { lat: p.coords.latitude });\n\
+            });\n";
+        assert_eq!(
+            flows(crate::walk::FileKind::TypeScript, "src/main.ts", source),
+            vec![]
+        );
+        // The same call on the Segment SDK is a flow.
+        let sdk = source.replace("'./lib/analytics'", "'@segment/analytics-next'");
+        assert_eq!(
+            flows(crate::walk::FileKind::TypeScript, "src/main.ts", &sdk),
+            vec![("segment".to_string(), "location".to_string(), 3)]
+        );
+    }
+
+    #[test]
+    fn generic_collection_verbs_need_a_receiver_naming_the_sdk() {
+        let source = "import mixpanel from 'mixpanel-browser';\n\
+            navigator.geolocation.getCurrentPosition((p) => {\n\
+              const params = new URLSearchParams();\n\
+              params.set('lat', p.coords.latitude);\n\
+              mixpanel.set('lat', p.coords.latitude);\n\
+            });\n";
+        assert_eq!(
+            flows(crate::walk::FileKind::JavaScript, "src/main.js", source),
+            vec![("mixpanel".to_string(), "location".to_string(), 5)]
+        );
+    }
 }

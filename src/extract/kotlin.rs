@@ -31,9 +31,11 @@
 //!     likewise;
 //! - `val x = e` / `val (a, b) = e` / `for (x in e)` are `Assign`s; `a.b.c = v` is a
 //!   call of `c` on `a.b` with argument `v`; `x[i] = v` and `x += v` assign `x` from
-//!   `v` and its old value;
+//!   `v` and its old value; `r.read(buf, …)` (also `readFully`) fills its first
+//!   argument, so `buf` is then assigned from the call and its old value;
 //! - string templates read their `$name` and `${expr}` parts; comparisons, `is`, `in`
-//!   and `!` are lowered for their calls but read nothing.
+//!   and `!` are lowered for their calls but read nothing; a count member of a call's
+//!   result (`names.distinct().size`) reads nothing either.
 
 use std::collections::HashSet;
 
@@ -265,6 +267,15 @@ pub(super) fn children(node: Node) -> Vec<Node> {
 pub(super) fn is_comment(node: Node) -> bool {
     node.kind().contains("comment")
 }
+
+/// Members that give a count or an index range of their receiver, not its data. On a
+/// variable path they stay members (the analysis drops them); on a call's result
+/// (`names.distinct().size`, `getColumnNames().length`) the lowering drops the read.
+pub(super) const COUNT_MEMBERS: &[&str] = &["size", "count", "length", "indices", "lastIndex"];
+
+/// Methods that fill their first argument from the receiver (`AudioRecord.read(buffer, …)`,
+/// `InputStream.read(bytes)`), so the buffer carries the receiver's data afterwards.
+pub(super) const FILLING_READS: &[&str] = &["read", "readFully"];
 
 // ---------------------------------------------------------------------------------------
 // Kotlin
@@ -914,6 +925,9 @@ impl Lowering<'_, '_> {
                 value = call_value(id);
             } else if let Some((_, members)) = path.as_mut() {
                 members.push(name);
+            } else if COUNT_MEMBERS.contains(&name.as_str()) {
+                // `names.distinct().size`: a count of a call's result, not its data.
+                value = ValueIr::default();
             }
         }
         match path {
@@ -1040,9 +1054,13 @@ impl Lowering<'_, '_> {
         let at = self.b.loc(method_node);
 
         let Some(lambda) = lambda else {
+            let has_receiver = receiver.is_some();
             let id = self
                 .b
                 .call(receiver, receiver_value, &method, args, args_text, at);
+            if has_receiver && FILLING_READS.contains(&method.as_str()) {
+                self.fill_buffer(arguments, id);
+            }
             for callback in deferred {
                 self.callback(callback, Some(id));
             }
@@ -1091,6 +1109,26 @@ impl Lowering<'_, '_> {
         }
         self.callback(lambda, Some(id));
         call_value(id)
+    }
+
+    /// `recorder.read(buffer, 0, n)` fills `buffer` from the receiver: assign it from the
+    /// call and its old value.
+    fn fill_buffer(&mut self, arguments: Option<Node>, id: CallId) {
+        let Some(buffer) = arguments
+            .and_then(|a| {
+                named_children(a)
+                    .into_iter()
+                    .find(|n| n.kind() == "value_argument")
+            })
+            .and_then(argument_expression)
+            .filter(|e| e.kind() == "identifier")
+        else {
+            return;
+        };
+        let target = self.b.text(buffer).to_string();
+        let at = self.b.loc(buffer);
+        let value = union([call_value(id), var(&target, Vec::new())]);
+        self.b.assign(vec![target], value, at);
     }
 
     /// The statements of a lambda literal (inside `annotated_lambda` or bare); its value.
@@ -1678,6 +1716,63 @@ fun broken() {
         let ir = lower_kt("class B {\n    companion object { fun g() { inside() } }\n}\n");
         assert_eq!(names(&ir), vec!["<top>", "g"]);
         assert_eq!(call(function(&ir, "g"), "inside").receiver, None);
+    }
+
+    #[test]
+    fn read_fills_its_buffer_argument_from_the_receiver() {
+        let ir = lower_kt(
+            r#"fun f(recorder: AudioRecord) {
+    val buffer = ShortArray(256)
+    val n = recorder.read(buffer, 0, buffer.size)
+    read(other)
+}
+"#,
+        );
+        let f = function(&ir, "f");
+        let read = call(f, "read");
+        assert_eq!(read.receiver.as_deref(), Some("recorder"));
+        let buffer = ["buffer".to_string()];
+        let fill = f
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Assign(a) if a.targets == buffer => Some(a),
+                _ => None,
+            })
+            .nth(1)
+            .expect("buffer is filled");
+        assert_eq!(fill.value.reads, vec![Read::Call(read.id), v_("buffer")]);
+        assert_eq!((fill.at.line, fill.at.column), (3, 27));
+        assert!(
+            !assigns(f)
+                .iter()
+                .any(|(targets, _)| targets == &["other".to_string()])
+        );
+    }
+
+    #[test]
+    fn count_member_of_a_call_result_reads_nothing() {
+        let ir = lower_kt(
+            r#"fun f(names: List<String>) {
+    send(names.distinct().size)
+    send(names.first().length)
+    send(names.first().uppercase())
+    send(names.size)
+}
+"#,
+        );
+        let f = function(&ir, "f");
+        let sends: Vec<&CallIr> = calls(f)
+            .into_iter()
+            .filter(|c| c.method == "send")
+            .collect();
+        assert_eq!(sends.len(), 4);
+        assert!(sends[0].args[0].reads.is_empty());
+        assert!(sends[1].args[0].reads.is_empty());
+        let uppercase = call(f, "uppercase");
+        assert_eq!(sends[2].args[0].reads, vec![Read::Call(uppercase.id)]);
+        // On a variable path the member stays: the analysis drops it.
+        assert_eq!(sends[3].args[0].reads, vec![v("names", &["size"])]);
     }
 
     #[test]

@@ -8,13 +8,16 @@
 //! - inside ERROR nodes, a token-level pass finds message sends `[recv sel:arg …]` the
 //!   tree missed, and `#import`/`@import` lines are also found line by line.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
 use super::FileInput;
 use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::swift::{catalog_member_names, collapse_whitespace, is_delegate_method};
+use super::swift::{
+    catalog_member_names, catalog_receiver_hints, collapse_whitespace, is_delegate_method,
+    typed_receiver,
+};
 use super::treesitter::{self, compact, location, text};
 use crate::catalog::Language;
 use crate::model::Location;
@@ -68,6 +71,8 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
         next_call: 0,
         ir: SourceIr::default(),
         property_apis: catalog_member_names(input.catalog, Language::Objc),
+        receiver_hints: catalog_receiver_hints(input.catalog, Language::Objc),
+        declared_types: declared_types(root, &source),
         lowered_sends,
         depth: 0,
     };
@@ -207,6 +212,9 @@ struct Lowerer<'a> {
     next_call: u32,
     ir: SourceIr,
     property_apis: HashSet<String>,
+    receiver_hints: HashMap<String, Vec<String>>,
+    /// Variable, property, ivar and parameter names → their declared class (file-wide).
+    declared_types: HashMap<String, String>,
     /// Start offsets of every message send the tree has: the token pass skips them.
     lowered_sends: HashSet<usize>,
     depth: usize,
@@ -215,6 +223,17 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     fn loc(&self, node: Node) -> Location {
         location(node, self.path, self.source)
+    }
+
+    /// The receiver as written, or its declared class where only that names the
+    /// catalog receiver of `method` (see [`typed_receiver`]).
+    fn typed_receiver_text(&self, receiver: Node, method: &str) -> String {
+        typed_receiver(
+            receiver_text(receiver, self.source),
+            method,
+            &self.receiver_hints,
+            &self.declared_types,
+        )
     }
 
     fn call_id(&mut self) -> CallId {
@@ -442,6 +461,7 @@ impl<'a> Lowerer<'a> {
             .first()
             .filter(|(_, _, ty, _)| is_delegate_method(first_piece, ty))
             .map(|(_, _, ty, _)| ty.clone());
+        let delegating_type_known = delegating.is_some();
         if let Some(delegating_type) = delegating {
             for (piece, name, _, param) in params.iter().skip(1) {
                 let at = self.loc(*param);
@@ -467,6 +487,13 @@ impl<'a> Lowerer<'a> {
         if let Some(body) = body {
             self.visit(body, &mut ops);
         }
+        // Delegate methods are called by the framework, never by app code: their full
+        // selector keeps `self.locationManager = m` from being taken for a call of one.
+        let name = if delegating_type_known {
+            params.iter().map(|(piece, _, _, _)| format!("{piece}:")).collect()
+        } else {
+            name
+        };
         self.ir.functions.push(FunctionIr {
             name,
             params: params.into_iter().map(|(_, name, _, _)| name).collect(),
@@ -517,7 +544,7 @@ impl<'a> Lowerer<'a> {
             let id = self.call_id();
             ops.push(Op::Call(CallIr {
                 id,
-                receiver: Some(receiver_text(target, self.source)),
+                receiver: Some(self.typed_receiver_text(target, &member)),
                 receiver_value,
                 method: member,
                 args: Vec::new(),
@@ -571,7 +598,7 @@ impl<'a> Lowerer<'a> {
         let id = self.call_id();
         ops.push(Op::Call(CallIr {
             id,
-            receiver: receiver.map(|r| receiver_text(r, self.source)),
+            receiver: receiver.map(|r| self.typed_receiver_text(r, &method)),
             receiver_value,
             method,
             args,
@@ -655,7 +682,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `a.b.c = v` is a call of `c` on `a.b`; `x = v` / `*x = v` / `x[i] = v` assign.
+    /// `a.b.c = v` is a call of `c` on `a.b`; `d[k] = v` a storing call on `d`; `x = v` /
+    /// `*x = v` assign, and `x += v` assigns from both `x` and `v`.
     fn assignment(&mut self, node: Node, ops: &mut Vec<Op>) {
         let right = node.child_by_field_name("right");
         let value = right.map(|r| self.visit(r, ops)).unwrap_or_default();
@@ -684,10 +712,41 @@ impl<'a> Lowerer<'a> {
             }));
             return;
         }
+        // `d[k] = v` is `[d setObject:v forKeyedSubscript:k]`: a store into `d` that keeps
+        // what `d` already held.
+        if left.kind() == "subscript_expression"
+            && let Some(collection) = left.child_by_field_name("argument")
+        {
+            let receiver_value = self.visit(collection, ops);
+            if let Some(index) = left.child_by_field_name("index") {
+                self.visit(index, ops);
+            }
+            let id = self.call_id();
+            ops.push(Op::Call(CallIr {
+                id,
+                receiver: Some(receiver_text(collection, self.source)),
+                receiver_value,
+                method: "setObject".into(),
+                args: vec![value],
+                args_text: right
+                    .map(|r| collapse_whitespace(text(r, self.source)))
+                    .unwrap_or_default(),
+                at: self.loc(node),
+            }));
+            return;
+        }
         let target = treesitter::descendants(left)
             .find(|n| n.kind() == "identifier")
             .map(|n| text(n, self.source).to_string())
             .unwrap_or_else(|| compact(left, self.source));
+        // `x += v` keeps what `x` held and adds `v`.
+        let mut value = value;
+        if node
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() != "=")
+        {
+            value.reads.extend(self.visit(left, ops).reads);
+        }
         ops.push(Op::Assign(AssignIr {
             targets: vec![target],
             value,
@@ -905,6 +964,58 @@ fn module_of(written: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '+'))
     .then(|| module.to_string())
+}
+
+/// Names declared with a class in the file: `CLLocationManager *m` as a local, ivar,
+/// `@property` or method parameter. Scopes are not told apart: the first one wins.
+fn declared_types(root: Node, src: &str) -> HashMap<String, String> {
+    let mut types = HashMap::new();
+    for node in treesitter::descendants(root) {
+        let declaring = matches!(
+            node.kind(),
+            "declaration"
+                | "field_declaration"
+                | "struct_declaration"
+                | "property_declaration"
+                | "parameter_declaration"
+                | "method_parameter"
+        );
+        if !declaring {
+            continue;
+        }
+        let Some(ty) = treesitter::descendants(node)
+            .find(|n| n.kind() == "type_identifier")
+            .map(|n| text(n, src).to_string())
+        else {
+            continue;
+        };
+        let names: Vec<String> = if node.kind() == "method_parameter" {
+            named_children_of_kind(node, "identifier")
+                .last()
+                .map(|n| vec![text(*n, src).to_string()])
+                .unwrap_or_default()
+        } else {
+            treesitter::descendants(node)
+                .filter(|n| n.kind() == "identifier" && declares(*n))
+                .map(|n| text(n, src).to_string())
+                .collect()
+        };
+        for name in names {
+            types.entry(name).or_insert_with(|| ty.clone());
+        }
+    }
+    types
+}
+
+/// The identifier is the name a declarator binds (not part of an initial value).
+fn declares(identifier: Node) -> bool {
+    identifier.parent().is_some_and(|parent| match parent.kind() {
+        "pointer_declarator" | "struct_declarator" | "array_declarator" => true,
+        "init_declarator" | "declaration" | "field_declaration" | "parameter_declaration" => parent
+            .child_by_field_name("declarator")
+            .is_some_and(|d| d.id() == identifier.id()),
+        _ => false,
+    })
 }
 
 fn named_children_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
@@ -1168,7 +1279,7 @@ mod tests {
     #[test]
     fn delegate_method_message_sends_and_property_assignment() {
         let ir = lower_text(APP);
-        let f = function(&ir, "locationManager");
+        let f = function(&ir, "locationManager:didUpdateLocations:");
         assert_eq!(f.params, vec!["manager", "locations"]);
         assert_eq!(
             render(f),
@@ -1232,7 +1343,7 @@ mod tests {
     fn nonnull_macros_do_not_break_the_tree() {
         let source = "NS_ASSUME_NONNULL_BEGIN\n@interface Tracker () <CLLocationManagerDelegate>\n@property (nonatomic, strong) CLLocationManager *manager;\n@end\n@implementation Tracker\n- (void)locationManager:(CLLocationManager *)m didUpdateLocations:(NSArray *)locations API_AVAILABLE(ios(8.0)) {\n    [sdk send:locations];\n}\n@end\nNS_ASSUME_NONNULL_END\n";
         let ir = lower_text(source);
-        let f = function(&ir, "locationManager");
+        let f = function(&ir, "locationManager:didUpdateLocations:");
         assert_eq!(
             render(f),
             vec![
@@ -1276,6 +1387,57 @@ mod tests {
         );
         let modules: Vec<&str> = ir.imports.iter().map(|i| i.path.as_str()).collect();
         assert!(modules.contains(&"AppsFlyerLib"), "{modules:?}");
+    }
+
+    #[test]
+    fn subscript_stores_compound_assignments_and_typed_receivers() {
+        let source = r#"@interface T ()
+@property (nonatomic, strong) CLLocationManager *manager;
+@end
+@implementation T
+- (void)go:(CLLocation *)loc {
+    NSMutableDictionary *d = [NSMutableDictionary dictionary];
+    d[@"lat"] = @(loc.coordinate.latitude);
+    total += loc.speed;
+    CLLocation *here = self.manager.location;
+    [_manager requestLocation];
+    self.manager = nil;
+}
+@end
+"#;
+        // The real catalog: its `location` API names the `LocationManager` receiver.
+        let catalog = crate::catalog::Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path: "T.m",
+            bytes: source.as_bytes(),
+            text: source,
+            catalog: &catalog,
+        };
+        let ir = lower(&input).expect("parses");
+        assert_eq!(
+            render(function(&ir, "go")),
+            vec![
+                "6: call#0 NSMutableDictionary.dictionary()",
+                "6: d = [#0]",
+                "7: call#1 d.setObject([loc.coordinate.latitude])",
+                "8: total = [loc.speed total]",
+                "9: call#2 CLLocationManager.location()",
+                "9: here = [#2]",
+                "10: call#3 CLLocationManager.requestLocation()",
+                "11: call#4 self.manager([])",
+            ]
+        );
+    }
+
+    #[test]
+    fn delegate_methods_are_named_by_full_selector_so_setters_never_call_them() {
+        let ir = lower_text(APP);
+        assert!(ir.functions.iter().all(|f| f.name != "locationManager"));
+        assert!(
+            ir.functions
+                .iter()
+                .any(|f| f.name == "locationManager:didUpdateLocations:")
+        );
     }
 
     #[test]
@@ -1344,6 +1506,8 @@ mod tests {
             next_call: 0,
             ir: SourceIr::default(),
             property_apis: HashSet::new(),
+            receiver_hints: HashMap::new(),
+            declared_types: HashMap::new(),
             lowered_sends: HashSet::new(),
             depth: 0,
         };

@@ -29,6 +29,19 @@ pub fn extract(input: &FileInput) -> FileFacts {
         };
         for (name, spec) in deps {
             let Some(name) = name.as_str() else { continue };
+            // A local package (a monorepo's `packages/…`) ships inside this app: the
+            // linker folds its files into the app instead of making it an app of its own.
+            if let Some(dir) = spec.get("path").and_then(Value::as_str) {
+                let at = keys
+                    .locate(&[section, name])
+                    .map_or_else(|| input.loc(1, 1), |(line, col)| input.loc(line, col));
+                facts.marker(
+                    at,
+                    Marker::LocalPackageDependency {
+                        dir: dir.to_string(),
+                    },
+                );
+            }
             let Some(sdk) = input.catalog.lookup(IdKind::Pub, name) else {
                 continue;
             };

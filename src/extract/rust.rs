@@ -233,6 +233,9 @@ struct Lowerer<'a> {
     path: &'a str,
     imports: Vec<Import>,
     referenced: BTreeSet<String>,
+    /// Modules this file declares (`mod diary;`): paths starting with one are the
+    /// crate's own code, written `self::…` in the imports.
+    local_modules: BTreeSet<String>,
     finished: Vec<FunctionIr>,
     /// Functions being lowered, innermost last; the bottom one is `<top>`.
     stack: Vec<FunctionIr>,
@@ -248,6 +251,7 @@ impl<'a> Lowerer<'a> {
             path,
             imports: Vec::new(),
             referenced: BTreeSet::new(),
+            local_modules: BTreeSet::new(),
             finished: Vec::new(),
             stack: vec![FunctionIr {
                 name: "<top>".to_string(),
@@ -270,6 +274,13 @@ impl<'a> Lowerer<'a> {
         }
         let mut functions: Vec<FunctionIr> = self.stack.drain(..).collect();
         functions.append(&mut self.finished);
+        // `use diary::capture;` after `mod diary;` (2018 uniform paths) is first-party.
+        for import in &mut self.imports {
+            let first = import.path.split("::").next().unwrap_or_default();
+            if self.local_modules.contains(first) {
+                import.path = format!("self::{}", import.path);
+            }
+        }
         Ok(SourceIr {
             imports: self.imports,
             functions,
@@ -345,6 +356,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Item::Mod(m) => {
+                // A declared module is a first-party name in scope, like an import.
+                let name = m.ident.to_string();
+                if self.local_modules.insert(name.clone()) {
+                    self.imports.push(Import {
+                        path: name.clone(),
+                        bindings: vec![name],
+                        qualified_reference: false,
+                        at: self.loc(m.ident.span()),
+                    });
+                }
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     self.item(item);
                 }
@@ -1555,5 +1576,55 @@ mod nested { pub fn deep() { go(); } }
         assert!(full.calls().any(|(_, c)| c.method == "insert_prop"));
         let failures = prefixes(text).filter(|p| try_lower(p).is_err()).count();
         assert!(failures > 0, "most prefixes are not valid Rust");
+    }
+
+    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
+    fn flows(kind: crate::walk::FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
+        let catalog = crate::catalog::Catalog::embedded().expect("embedded catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        super::super::extract(kind, &input)
+            .evidence
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                crate::model::EvidenceKind::Flow {
+                    sdk, capability, ..
+                } => Some((sdk, capability, e.at.line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn declared_modules_are_first_party_imports() {
+        let ir = try_lower("mod diary;\nuse diary::capture;\nuse posthog_rs::Event;\n")
+            .expect("lowered");
+        let paths: Vec<&str> = ir.imports.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["self::diary", "self::diary::capture", "posthog_rs::Event"]
+        );
+    }
+
+    #[test]
+    fn local_capture_function_is_not_the_posthog_sink() {
+        let body = "fn f(app: AppHandle) {\n\
+            let end = app.geolocation().get_current_position(None).unwrap();\n\
+            capture(&format!(\"{}\", end.coords.latitude));\n\
+            }\n";
+        let imported = format!("mod diary;\nuse diary::capture;\nuse posthog_rs::Event;\n{body}");
+        let local = format!("use posthog_rs::Event;\nfn capture(_: &str) {{}}\n{body}");
+        let sdk = format!("use posthog_rs::{{capture, Event}};\n{body}");
+        let kind = crate::walk::FileKind::Rust;
+        assert_eq!(flows(kind, "src/lib.rs", &imported), vec![]);
+        assert_eq!(flows(kind, "src/lib.rs", &local), vec![]);
+        assert_eq!(
+            flows(kind, "src/lib.rs", &sdk),
+            vec![("posthog".to_string(), "location".to_string(), 4)]
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! nested in an expression are pushed before the op that uses them, so `Read::Call`
 //! always refers back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -24,6 +24,8 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
         next_call: 0,
         ir: SourceIr::default(),
         property_apis: catalog_member_names(input.catalog, Language::Swift),
+        receiver_hints: catalog_receiver_hints(input.catalog, Language::Swift),
+        declared_types: declared_types(tree.root_node(), input.text),
         depth: 0,
     };
     let mut top = Vec::new();
@@ -55,6 +57,65 @@ pub(super) fn catalog_member_names(catalog: &Catalog, language: Language) -> Has
         .collect()
 }
 
+/// Receiver hints of the catalog's capability APIs per method name
+/// (`location` → [`LocationManager`]); APIs matched by name alone are left out.
+pub(super) fn catalog_receiver_hints(
+    catalog: &Catalog,
+    language: Language,
+) -> HashMap<String, Vec<String>> {
+    let mut hints: HashMap<String, Vec<String>> = HashMap::new();
+    let apis = catalog.capabilities.iter().flat_map(|c| &c.apis);
+    for api in apis.filter(|a| a.languages.contains(&language) && !a.distinctive) {
+        if let Some(receiver) = &api.receiver {
+            for method in &api.methods {
+                hints
+                    .entry(method.clone())
+                    .or_default()
+                    .push(receiver.clone());
+            }
+        }
+    }
+    hints
+}
+
+/// The receiver text to report for a call of `method`: as written when it already names
+/// the catalog receiver (`locationManager.location`), else the declared type of a plain
+/// variable or property when that type does (`manager` declared `CLLocationManager()`
+/// reads `CLLocationManager.location`), since the shared matcher sees no types.
+pub(super) fn typed_receiver(
+    written: String,
+    method: &str,
+    hints: &HashMap<String, Vec<String>>,
+    types: &HashMap<String, String>,
+) -> String {
+    let Some(hints) = hints.get(method) else {
+        return written;
+    };
+    let mentions = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        hints.iter().any(|h| {
+            let hint = h.to_ascii_lowercase();
+            let last = hint.rsplit('.').next().unwrap_or(&hint).to_string();
+            text.contains(&hint) || text.contains(&last)
+        })
+    };
+    if mentions(&written) {
+        return written;
+    }
+    let root = written
+        .strip_prefix("self.")
+        .unwrap_or(&written)
+        .trim_end_matches(['?', '!']);
+    // An Objective-C property `manager` is also read through its ivar `_manager`.
+    let declared = types
+        .get(root)
+        .or_else(|| root.strip_prefix('_').and_then(|r| types.get(r)));
+    match declared {
+        Some(ty) if mentions(ty) => ty.clone(),
+        _ => written,
+    }
+}
+
 /// The argument list text with whitespace runs collapsed to one space.
 pub(super) fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -75,6 +136,9 @@ struct Lowerer<'a> {
     next_call: u32,
     ir: SourceIr,
     property_apis: HashSet<String>,
+    receiver_hints: HashMap<String, Vec<String>>,
+    /// Variable, property and parameter names → their declared type (file-wide).
+    declared_types: HashMap<String, String>,
     depth: usize,
 }
 
@@ -91,6 +155,15 @@ impl<'a> Lowerer<'a> {
         let id = CallId(self.next_call);
         self.next_call += 1;
         id
+    }
+
+    fn receiver_text(&self, target: Node, method: &str) -> String {
+        typed_receiver(
+            compact(target, self.src()),
+            method,
+            &self.receiver_hints,
+            &self.declared_types,
+        )
     }
 
     /// Lower a node into `ops`; returns what it reads when used as a value.
@@ -232,6 +305,18 @@ impl<'a> Lowerer<'a> {
         if let Some(body) = node.child_by_field_name("body") {
             self.body(body, &mut ops);
         }
+        // Delegate methods are called by the framework, never by app code: their full
+        // name (`locationManager(_:didUpdateLocations:)`) keeps `self.locationManager = m`
+        // from being taken for a call of one.
+        let delegate = params
+            .first()
+            .is_some_and(|first| first.label == "_" && is_delegate_method(&name, &first.ty));
+        let name = if delegate {
+            let labels: String = params.iter().map(|p| format!("{}:", p.label)).collect();
+            format!("{name}({labels})")
+        } else {
+            name
+        };
         self.ir.functions.push(FunctionIr {
             name,
             params: params.into_iter().map(|p| p.name).collect(),
@@ -371,7 +456,7 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_default();
                 let receiver_value = target.map(|t| self.visit(t, ops)).unwrap_or_default();
                 (
-                    target.map(|t| compact(t, self.src())),
+                    target.map(|t| self.receiver_text(t, &method)),
                     receiver_value,
                     method,
                 )
@@ -465,7 +550,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `a.b.c = v` is a call of `c` on `a.b`; `x = v`, `x += v`, `d[k] = v` assign `x`/`d`.
+    /// `a.b.c = v` is a call of `c` on `a.b`; `d[k] = v` a storing call on `d`; `x = v`
+    /// assigns `x`, and `x += v` assigns it from both `x` and `v`.
     fn assignment(&mut self, node: Node, ops: &mut Vec<Op>) {
         let value = node
             .child_by_field_name("result")
@@ -502,11 +588,33 @@ impl<'a> Lowerer<'a> {
             }));
             return;
         }
+        // `d[k] = v` stores into `d` without replacing what it held: the same as
+        // `d.updateValue(v, forKey: k)`, a storing call.
+        if target.kind() == "call_expression"
+            && let Some(base) = target.named_child(0)
+        {
+            let receiver_value = self.visit(base, ops);
+            let id = self.call_id();
+            ops.push(Op::Call(CallIr {
+                id,
+                receiver: Some(compact(base, self.src())),
+                receiver_value,
+                method: "updateValue".into(),
+                args: vec![value],
+                args_text: value_text,
+                at: self.loc(node),
+            }));
+            return;
+        }
+        // `x += v` keeps what `x` held and adds `v`.
+        let mut value = value;
+        let compound = node
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() != "=");
+        if compound {
+            value.reads.extend(self.visit(target, ops).reads);
+        }
         let targets = match target.kind() {
-            "call_expression" => target
-                .named_child(0)
-                .map(|base| vec![compact(base, self.src())])
-                .unwrap_or_default(),
             "tuple_expression" => {
                 let mut cursor = target.walk();
                 target
@@ -539,7 +647,7 @@ impl<'a> Lowerer<'a> {
             let id = self.call_id();
             ops.push(Op::Call(CallIr {
                 id,
-                receiver: Some(compact(target, self.src())),
+                receiver: Some(self.receiver_text(target, &member)),
                 receiver_value,
                 method: member,
                 args: Vec::new(),
@@ -677,6 +785,57 @@ fn type_name(node: Node, src: &str) -> String {
         .to_string()
 }
 
+/// Names declared with a type in the file: `let m = CLLocationManager()`,
+/// `var m: CLLocationManager?`, parameters `_ m: CLLocationManager`. Scopes are not
+/// told apart: the first declaration of a name wins.
+fn declared_types(root: Node, src: &str) -> HashMap<String, String> {
+    let mut types = HashMap::new();
+    for node in treesitter::descendants(root) {
+        let (name, ty) = match node.kind() {
+            "property_declaration" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .and_then(|p| {
+                        treesitter::descendants(p).find(|n| n.kind() == "simple_identifier")
+                    })
+                    .map(|n| text(n, src).to_string());
+                let annotated = named_child_of_kind(node, "type_annotation")
+                    .and_then(|a| a.child_by_field_name("type").or_else(|| a.named_child(0)))
+                    .map(|t| type_name(t, src));
+                let constructed = node
+                    .child_by_field_name("value")
+                    .filter(|v| matches!(v.kind(), "call_expression" | "constructor_expression"))
+                    .and_then(|v| v.named_child(0))
+                    .map(|callee| compact(callee, src))
+                    .filter(|callee| callee.starts_with(|c: char| c.is_ascii_uppercase()));
+                (name, annotated.or(constructed))
+            }
+            "parameter" => {
+                let mut name = None;
+                let mut ty = None;
+                let mut cursor = node.walk();
+                for (i, part) in node.children(&mut cursor).enumerate() {
+                    if node.field_name_for_child(i as u32) == Some("name") {
+                        if part.kind() == "simple_identifier" {
+                            name = Some(text(part, src).to_string());
+                        } else {
+                            ty = Some(type_name(part, src));
+                        }
+                    }
+                }
+                (name, ty)
+            }
+            _ => continue,
+        };
+        if let (Some(name), Some(ty)) = (name, ty)
+            && !ty.is_empty()
+        {
+            types.entry(name).or_insert(ty);
+        }
+    }
+    types
+}
+
 fn is_expression(kind: &str) -> bool {
     kind.ends_with("_expression") || kind.ends_with("_literal") || kind == "simple_identifier"
 }
@@ -786,7 +945,7 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
     #[test]
     fn delegate_method_becomes_synthetic_call_and_flow_reaches_sdk_call() {
         let ir = lower_text(DELEGATE);
-        let f = function(&ir, "locationManager");
+        let f = function(&ir, "locationManager(_:didUpdateLocations:)");
         assert_eq!(f.params, vec!["manager", "locations"]);
         assert_eq!(
             render(f),
@@ -870,6 +1029,7 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
     x = loc.altitude
     dict["lat"] = loc.coordinate.latitude
     (a, b) = pair()
+    x += loc.speed
 }
 "#;
         let ir = lower_text(source);
@@ -880,9 +1040,10 @@ final class LocationReporter: NSObject, CLLocationManagerDelegate {
                 "3: call#1 Braze.shared.lastLocation([loc])",
                 "4: x = []",
                 "5: x = [loc.altitude]",
-                "6: dict = [loc.coordinate.latitude]",
-                "7: call#2 pair()",
-                "7: a,b = [#2]",
+                "6: call#2 dict.updateValue([loc.coordinate.latitude])",
+                "7: call#3 pair()",
+                "7: a,b = [#3]",
+                "8: x = [loc.speed x]",
             ]
         );
         let (_, toggle) = ir
@@ -963,6 +1124,51 @@ func g() -> Int { compute(a) }
             .expect("call");
         assert_eq!(call.args_text, ".record, mode: .default");
         assert_eq!(call.receiver_value.reads, vec![Read::Call(CallId(0))]);
+    }
+
+    #[test]
+    fn receivers_of_capability_apis_take_their_declared_type() {
+        let source = r#"final class Finder {
+    let manager = CLLocationManager()
+    var fallback: CLLocationManager?
+    let locationManager = CLLocationManager()
+    let recognizer = UITapGestureRecognizer()
+
+    func f(store: Store) {
+        let a = manager.location
+        let b = self.fallback?.location
+        let c = locationManager.location
+        let d = store.location
+        let e = recognizer.location(in: view)
+        manager.requestLocation()
+    }
+}
+"#;
+        // The real catalog: its `location` API names the `LocationManager` receiver.
+        let catalog = crate::catalog::Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path: "App/Finder.swift",
+            bytes: source.as_bytes(),
+            text: source,
+            catalog: &catalog,
+        };
+        let ir = lower(&input).expect("parses");
+        assert_eq!(
+            render(function(&ir, "f")),
+            vec![
+                "8: call#3 CLLocationManager.location()",
+                "8: a = [#3]",
+                "9: call#4 CLLocationManager.location()",
+                "9: b = [#4]",
+                "10: call#5 locationManager.location()",
+                "10: c = [#5]",
+                "11: call#6 store.location()",
+                "11: d = [#6]",
+                "12: call#7 recognizer.location([view])",
+                "12: e = [#7]",
+                "13: call#8 CLLocationManager.requestLocation()",
+            ]
+        );
     }
 
     #[test]

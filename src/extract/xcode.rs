@@ -4,7 +4,7 @@
 //! tokenizer and recursive-descent reader that keeps each string's byte offset, so
 //! evidence points at the build setting or package URL it came from.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::FileInput;
 use super::plist::{is_usage_key, usage_key_evidence};
@@ -39,7 +39,11 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
     };
     let mut seen_keys = HashSet::new();
     let mut is_app = false;
-    for (_, _, object) in objects {
+    // Package references (object id, URL, offset) and the products targets link from
+    // each, resolved after the loop: objects may come in any order.
+    let mut packages: Vec<(&str, &str, usize)> = Vec::new();
+    let mut products: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+    for (object_id, _, object) in objects {
         match object.get("isa").and_then(PbxValue::string) {
             Some("PBXNativeTarget") => {
                 is_app |= object.get("productType").and_then(PbxValue::string)
@@ -53,11 +57,23 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
             }
             Some("XCRemoteSwiftPackageReference") => {
                 if let Some(PbxValue::Str(url, offset)) = object.get("repositoryURL") {
-                    spm_dependency(input, url, input.at(*offset), &mut facts);
+                    packages.push((object_id, url, *offset));
+                }
+            }
+            Some("XCSwiftPackageProductDependency") => {
+                let package = object.get("package").and_then(PbxValue::string);
+                if let (Some(package), Some(PbxValue::Str(name, offset))) =
+                    (package, object.get("productName"))
+                {
+                    products.entry(package).or_default().push((name, *offset));
                 }
             }
             _ => {}
         }
+    }
+    for (object_id, url, offset) in packages {
+        let linked = products.get(object_id).map_or(&[][..], Vec::as_slice);
+        spm_dependency(input, url, input.at(offset), linked, &mut facts);
     }
     if is_app {
         facts.marker(input.loc(1, 1), Marker::IosApp);
@@ -85,18 +101,60 @@ fn build_setting(
     }
 }
 
-/// A Swift package repository URL the catalog knows.
-fn spm_dependency(input: &FileInput, url: &str, at: Location, facts: &mut FileFacts) {
-    if let Some(sdk) = input.catalog.lookup(IdKind::Spm, url) {
-        facts.push(
-            at,
-            EvidenceKind::SdkPresence {
-                sdk: sdk.id.clone(),
-                via: Presence::Dependency,
-            },
-            url,
-        );
+/// A Swift package repository URL the catalog knows, refined by the products the
+/// targets link from it. One repository can ship several SDKs (firebase-ios-sdk ships
+/// Analytics, Crashlytics, Messaging…), so a linked product that is a catalog module
+/// names its SDK at the product; a package linked only through products that belong
+/// to no catalog SDK (FirebaseMessaging) is not the SDK that owns its URL. Without
+/// linked products, or when the owner lists no modules to compare with, the URL is
+/// the evidence.
+fn spm_dependency(
+    input: &FileInput,
+    url: &str,
+    at: Location,
+    products: &[(&str, usize)],
+    facts: &mut FileFacts,
+) {
+    let Some(owner) = input.catalog.lookup(IdKind::Spm, url) else {
+        return;
+    };
+    let owner_modules = &owner.identifiers.ios_modules;
+    // Build-tool plugins (`plugin:Name`) run at build time and ship nothing.
+    let shipped: Vec<&(&str, usize)> = products
+        .iter()
+        .filter(|(name, _)| !name.starts_with("plugin:"))
+        .collect();
+    if shipped.is_empty() || owner_modules.is_empty() {
+        push_spm(facts, at, &owner.id, url.to_string());
+        return;
     }
+    let mut reported = HashSet::new();
+    for &&(name, offset) in &shipped {
+        // Product variants keep the module name as a prefix
+        // (`FirebaseAnalyticsWithoutAdIdSupport`).
+        let sdk = input.catalog.lookup(IdKind::Module, name).or_else(|| {
+            owner_modules
+                .iter()
+                .any(|m| name.starts_with(m.as_str()))
+                .then_some(owner)
+        });
+        if let Some(sdk) = sdk
+            && reported.insert(sdk.id.clone())
+        {
+            push_spm(facts, input.at(offset), &sdk.id, format!("{url} ({name})"));
+        }
+    }
+}
+
+fn push_spm(facts: &mut FileFacts, at: Location, sdk: &str, detail: String) {
+    facts.push(
+        at,
+        EvidenceKind::SdkPresence {
+            sdk: sdk.to_string(),
+            via: Presence::Dependency,
+        },
+        detail,
+    );
 }
 
 /// `INFOPLIST_KEY_…UsageDescription = …` lines of an `.xcconfig`.
@@ -116,6 +174,50 @@ pub fn extract_xcconfig(input: &FileInput) -> FileFacts {
     facts
 }
 
+/// XcodeGen target dependencies `- package: Name` with `product: P` or
+/// `products: [P, …]` (no product means the product named like the package).
+fn xcodegen_linked_products(doc: &serde_yaml::Value) -> HashMap<String, Vec<String>> {
+    let mut linked: HashMap<String, Vec<String>> = HashMap::new();
+    let targets = doc.get("targets").and_then(serde_yaml::Value::as_mapping);
+    for (_, target) in targets.into_iter().flatten() {
+        let dependencies = target
+            .get("dependencies")
+            .and_then(serde_yaml::Value::as_sequence);
+        for dependency in dependencies.into_iter().flatten() {
+            let Some(package) = dependency
+                .get("package")
+                .and_then(serde_yaml::Value::as_str)
+            else {
+                continue;
+            };
+            let mut names: Vec<String> = dependency
+                .get("products")
+                .and_then(serde_yaml::Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .filter_map(serde_yaml::Value::as_str)
+                .map(str::to_string)
+                .collect();
+            if let Some(product) = dependency
+                .get("product")
+                .and_then(serde_yaml::Value::as_str)
+            {
+                names.push(product.to_string());
+            }
+            if names.is_empty() {
+                names.push(package.to_string());
+            }
+            let entry = linked.entry(package.to_string()).or_default();
+            for name in names {
+                if !entry.contains(&name) {
+                    entry.push(name);
+                }
+            }
+        }
+    }
+    linked
+}
+
 /// XcodeGen `project.yml`: packages, application targets, Info.plist properties and
 /// `INFOPLIST_KEY_` settings.
 pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
@@ -131,6 +233,7 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
         }
     };
     let lines = YamlLines::new(input.text);
+    let linked = xcodegen_linked_products(&doc);
     if let Some(packages) = doc.get("packages").and_then(serde_yaml::Value::as_mapping) {
         for (name, spec) in packages {
             let url = if let Some(url) = spec.get("url").and_then(serde_yaml::Value::as_str) {
@@ -145,11 +248,29 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
                 .or_else(|| spec.get("github"))
                 .and_then(serde_yaml::Value::as_str)
                 .unwrap_or_default();
-            let at = lines
+            let at_offset = lines
                 .find(written)
-                .or_else(|| name.as_str().and_then(|n| lines.find(n)))
-                .map_or(input.loc(1, 1), |o| input.at(o));
-            spm_dependency(input, &url, at, &mut facts);
+                .or_else(|| name.as_str().and_then(|n| lines.find(n)));
+            let at = at_offset.map_or(input.loc(1, 1), |o| input.at(o));
+            let products: Vec<(&str, usize)> = name
+                .as_str()
+                .and_then(|n| linked.get(n))
+                .into_iter()
+                .flatten()
+                .map(|product| {
+                    let offset = lines
+                        .find_where(|line| {
+                            let value = line.trim_start().trim_start_matches("- ");
+                            let value = value.strip_prefix("product:")?.trim();
+                            (value.trim_matches(['"', '\'']) == product.as_str())
+                                .then(|| line.len() - line.trim_start().len())
+                        })
+                        .or(at_offset)
+                        .unwrap_or(0);
+                    (product.as_str(), offset)
+                })
+                .collect();
+            spm_dependency(input, &url, at, &products, &mut facts);
         }
     }
     let mut is_app = false;
@@ -559,6 +680,78 @@ mod tests {
                 "23:5 declared microphone bg=false",
                 "38:20 sdk braze Dependency",
             ]
+        );
+    }
+
+    /// A pbxproj linking `products` from one firebase-ios-sdk package reference.
+    fn firebase_pbxproj(products: &[&str]) -> String {
+        let mut objects = String::from(
+            "\t\tAA01 /* XCRemoteSwiftPackageReference */ = {\n\t\t\tisa = XCRemoteSwiftPackageReference;\n\t\t\trepositoryURL = \"https://github.com/firebase/firebase-ios-sdk.git\";\n\t\t};\n",
+        );
+        for (i, product) in products.iter().enumerate() {
+            objects.push_str(&format!(
+                "\t\tBB0{i} /* {product} */ = {{\n\t\t\tisa = XCSwiftPackageProductDependency;\n\t\t\tpackage = AA01;\n\t\t\tproductName = {product};\n\t\t}};\n"
+            ));
+        }
+        format!("{{\n\tobjects = {{\n{objects}\t}};\n}}\n")
+    }
+
+    fn run_embedded(text: &str) -> Vec<String> {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let input = FileInput {
+            path: "App.xcodeproj/project.pbxproj",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        let facts = extract_pbxproj(&input);
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        summary(&facts.evidence)
+    }
+
+    #[test]
+    fn pbxproj_shared_package_url_is_refined_by_linked_products() {
+        // Only FirebaseMessaging linked: the Firebase URL is not Firebase Analytics.
+        assert!(run_embedded(&firebase_pbxproj(&["FirebaseMessaging"])).is_empty());
+        // Analytics and Crashlytics linked: one SDK each, at the product name.
+        assert_eq!(
+            run_embedded(&firebase_pbxproj(&[
+                "FirebaseMessaging",
+                "FirebaseAnalytics",
+                "FirebaseCrashlytics",
+            ])),
+            vec![
+                "15:18 sdk firebase-analytics Dependency",
+                "20:18 sdk firebase-crashlytics Dependency",
+            ]
+        );
+        // A product variant keeps the module name as its prefix.
+        assert_eq!(
+            run_embedded(&firebase_pbxproj(&["FirebaseAnalyticsWithoutAdIdSupport"])),
+            vec!["10:18 sdk firebase-analytics Dependency"]
+        );
+        // No product linked (a package added but not yet used): the URL is the evidence.
+        assert_eq!(
+            run_embedded(&firebase_pbxproj(&[])),
+            vec!["5:20 sdk firebase-analytics Dependency"]
+        );
+    }
+
+    #[test]
+    fn xcodegen_products_refine_shared_package() {
+        let text = "packages:\n  Firebase:\n    url: https://github.com/firebase/firebase-ios-sdk\n    from: 11.0.0\ntargets:\n  App:\n    type: application\n    dependencies:\n      - package: Firebase\n        product: FirebaseMessaging\n  Widget:\n    type: app-extension\n    dependencies:\n      - package: Firebase\n        product: FirebaseCrashlytics\n";
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let input = FileInput {
+            path: "project.yml",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        let facts = extract_xcodegen(&input);
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        assert_eq!(
+            summary(&facts.evidence),
+            vec!["15:9 sdk firebase-crashlytics Dependency"]
         );
     }
 
