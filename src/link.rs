@@ -130,10 +130,11 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
         }
     }
     let mut units: Vec<AppUnit> = units.into_values().collect();
-    // Files outside every app (a root package.json of tooling above a web folder) make a
-    // catch-all unit; with no platform and no evidence it is no app and is dropped.
+    // Files outside every app (tooling above a web folder, Gradle modules no app
+    // reaches) make a catch-all unit at the scan root; with no evidence it is no app.
     units.retain(|u| {
-        !u.platforms.is_empty()
+        u.root != "."
+            || layout.roots.contains_key("")
             || !u.sdks.is_empty()
             || !u.capabilities.is_empty()
             || !u.other.is_empty()

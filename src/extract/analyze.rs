@@ -518,7 +518,18 @@ impl<'a> Context<'a> {
         if !local {
             return None;
         }
-        self.helpers.get(call.method.as_str()).copied()
+        self.helpers.get(call.method.as_str()).copied().or_else(|| {
+            // `this.report(x)`: JavaScript names class methods `Class.report`.
+            let suffix = format!(".{}", call.method);
+            call.receiver.as_ref()?;
+            let mut named: Vec<(&&str, &&FunctionIr)> = self
+                .helpers
+                .iter()
+                .filter(|(name, _)| name.ends_with(&suffix))
+                .collect();
+            named.sort_by_key(|(name, _)| **name);
+            named.first().map(|(_, f)| **f)
+        })
     }
 }
 

@@ -1539,4 +1539,21 @@ mod tests {
             vec![("mixpanel".to_string(), "location".to_string(), 5)]
         );
     }
+
+    #[test]
+    fn this_method_call_hops_into_the_class_method() {
+        let source = "import posthog from 'posthog-js';\n\
+            class Tracker {\n\
+              report(coords) {\n\
+                posthog.capture('fix', { lat: coords.latitude });\n\
+              }\n\
+              start() {\n\
+                navigator.geolocation.getCurrentPosition((p) => this.report(p.coords));\n\
+              }\n\
+            }\n";
+        assert_eq!(
+            flows(crate::walk::FileKind::JavaScript, "src/tracker.js", source),
+            vec![("posthog".to_string(), "location".to_string(), 4)]
+        );
+    }
 }

@@ -490,7 +490,10 @@ impl<'a> Lowerer<'a> {
         // Delegate methods are called by the framework, never by app code: their full
         // selector keeps `self.locationManager = m` from being taken for a call of one.
         let name = if delegating_type_known {
-            params.iter().map(|(piece, _, _, _)| format!("{piece}:")).collect()
+            params
+                .iter()
+                .map(|(piece, _, _, _)| format!("{piece}:"))
+                .collect()
         } else {
             name
         };
@@ -1009,13 +1012,17 @@ fn declared_types(root: Node, src: &str) -> HashMap<String, String> {
 
 /// The identifier is the name a declarator binds (not part of an initial value).
 fn declares(identifier: Node) -> bool {
-    identifier.parent().is_some_and(|parent| match parent.kind() {
-        "pointer_declarator" | "struct_declarator" | "array_declarator" => true,
-        "init_declarator" | "declaration" | "field_declaration" | "parameter_declaration" => parent
-            .child_by_field_name("declarator")
-            .is_some_and(|d| d.id() == identifier.id()),
-        _ => false,
-    })
+    identifier
+        .parent()
+        .is_some_and(|parent| match parent.kind() {
+            "pointer_declarator" | "struct_declarator" | "array_declarator" => true,
+            "init_declarator" | "declaration" | "field_declaration" | "parameter_declaration" => {
+                parent
+                    .child_by_field_name("declarator")
+                    .is_some_and(|d| d.id() == identifier.id())
+            }
+            _ => false,
+        })
 }
 
 fn named_children_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
