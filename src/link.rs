@@ -374,12 +374,17 @@ impl Layout {
                 }
             }
         }
-        for dir in web_candidates {
+        for dir in &web_candidates {
             let inside_other = raw_roots
                 .keys()
-                .any(|r| is_within(&dir, r) || is_within(r, &dir));
-            if !inside_other {
-                roots.insert(dir, RootKind::Web);
+                .any(|r| is_within(dir, r) || is_within(r, dir));
+            // A folder holding another web folder (tooling package.json above `src/`
+            // or `docs/`) is not the site: the inner folder is.
+            let holds_site = web_candidates
+                .iter()
+                .any(|inner| inner != dir && is_within(inner, dir));
+            if !inside_other && !holds_site {
+                roots.insert(dir.clone(), RootKind::Web);
             }
         }
 
@@ -579,6 +584,11 @@ fn finish_capabilities(unit: &mut AppUnit) {
 fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
     let mut out = Vec::new();
     for e in &unit.other {
+        // A call that only looks like an SDK call (a receiver named `analytics`) is no tie
+        // when the app ships no such SDK.
+        if e.kind.sdk().is_some_and(|sdk| !unit.sdks.contains_key(sdk)) {
+            continue;
+        }
         match &e.kind {
             EvidenceKind::Flow {
                 sdk,

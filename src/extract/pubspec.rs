@@ -383,6 +383,33 @@ mod tests {
     }
 
     #[test]
+    fn path_dependencies_are_local_package_markers() {
+        let catalog = test_catalog();
+        let text = "name: app\ndependencies:\n  flutter:\n    sdk: flutter\n  scanner:\n    path: ../scanner\n  firebase_analytics: ^11.0.0\ndev_dependencies:\n  test_kit:\n    path: ../test_kit\n";
+        let facts = run(text, extract, &catalog);
+        let markers: Vec<(u32, u32, &Marker)> = facts
+            .markers
+            .iter()
+            .map(|m| (m.at.line, m.at.column, &m.marker))
+            .collect();
+        // dev_dependencies ship nothing: no marker for ../test_kit.
+        assert_eq!(
+            markers,
+            vec![
+                (
+                    5,
+                    3,
+                    &Marker::LocalPackageDependency {
+                        dir: "../scanner".into()
+                    }
+                ),
+                (1, 1, &Marker::FlutterApp),
+            ]
+        );
+        assert_eq!(sdk_lines(&facts), vec![(pub_sdk().0, 7, 3)]);
+    }
+
+    #[test]
     fn lock_keeps_main_and_transitive_packages_only() {
         let catalog = test_catalog();
         let (id, name) = pub_sdk();
