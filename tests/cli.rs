@@ -272,3 +272,90 @@ fn init_writes_a_policy_that_starts_green_and_refuses_to_overwrite() {
     assert_eq!(privlint(&["init", path]).status.code(), Some(2));
     assert_eq!(privlint(&["init", path, "--force"]).status.code(), Some(0));
 }
+
+#[test]
+fn baseline_survives_line_moves_and_catches_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    let source = "package com.acme;\n\nimport com.appsflyer.AppsFlyerLib;\n\nclass Geo {\n    void share(android.content.Context c) {\n        AppsFlyerLib.getInstance().logLocation(c, 1.0, 2.0);\n    }\n}\n";
+    write(dir.path(), "app/src/main/java/com/acme/Geo.java", source);
+    let path = dir.path().to_str().unwrap();
+    let baseline = dir.path().join("privlint-baseline.txt");
+    let out = privlint(&["baseline", "write", baseline.to_str().unwrap(), path]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            path,
+            "--format",
+            "concise",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        privlint(&args)
+    };
+    assert_eq!(
+        scan(&[]).status.code(),
+        Some(0),
+        "baselined findings still reported"
+    );
+    // Unrelated edits move every line down: the fingerprints still match.
+    write(
+        dir.path(),
+        "app/src/main/java/com/acme/Geo.java",
+        &format!("// Store finder attribution.\n\n\n{source}"),
+    );
+    let moved = scan(&[]);
+    assert_eq!(
+        moved.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&moved.stdout)
+    );
+    // A new tie is not in the baseline.
+    write(
+        dir.path(),
+        "app/src/main/java/com/acme/Visit.java",
+        "package com.acme;\n\nimport com.appsflyer.AppsFlyerLib;\n\nclass Visit {\n    void log(android.content.Context c) {\n        AppsFlyerLib.getInstance().logLocation(c, 3.0, 4.0);\n    }\n}\n",
+    );
+    let new = scan(&[]);
+    let text = String::from_utf8_lossy(&new.stdout);
+    assert_eq!(new.status.code(), Some(1), "{text}");
+    assert!(text.contains("Visit.java"), "{text}");
+    assert!(!text.contains("Geo.java"), "{text}");
+}
+
+#[test]
+fn catalog_check_validates_a_user_catalog() {
+    let good = privlint(&[
+        "catalog",
+        "check",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/policies/catalog"),
+    ]);
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sdks.yaml",
+        "categories:\n  - {id: analytics, description: x}\nsdks:\n  - id: acme\n    name: Acme\n    vendor: Acme\n    category: analytcs\n    source: test\n    identifiers: {npm: [acme-analytics]}\n    examples: {match: [\"npm:acme-analytic\"]}\n",
+    );
+    let bad = privlint(&["catalog", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("unknown category `analytcs`"), "{err}");
+    assert!(err.contains("npm:acme-analytic"), "{err}");
+    write(dir.path(), "sdks.yaml", "sdks:\n  - id: [broken\n");
+    let broken = privlint(&["catalog", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(2));
+}
