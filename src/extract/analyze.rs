@@ -493,12 +493,15 @@ impl<'a> Context<'a> {
             return false;
         }
         let globals = &sdk.identifiers.web_globals;
+        // A name the file binds by import or require (`const Sentry = require(..)`) is
+        // that module, not the page global of the same name.
+        let bound = |name: &str| self.imported_names.contains(&name.to_ascii_lowercase());
         match call.receiver.as_deref() {
-            None => globals.contains(&call.method),
+            None => globals.contains(&call.method) && !bound(&call.method),
             Some(r) => {
                 let root = r.trim_start_matches("window.");
                 let root = root.split(['.', '(', '?']).next().unwrap_or(root);
-                globals.iter().any(|g| g == root)
+                globals.iter().any(|g| g == root) && !bound(root)
             }
         }
     }
@@ -593,4 +596,46 @@ pub fn chain_source(chain: &[Step]) -> Option<&Location> {
 fn switches_on(args_text: &str) -> bool {
     let args = compact_lower(args_text);
     args.contains("true") || args.contains("yes") || args == "1"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::model::EvidenceKind;
+
+    fn presences(path: &str, text: &str) -> Vec<(String, Presence)> {
+        let catalog = Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        let ir = crate::extract::javascript::lower(&input, false).expect("lowered");
+        analyze(&input, Language::Javascript, &ir)
+            .evidence
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EvidenceKind::SdkPresence { sdk, via } => Some((sdk, via)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_required_module_is_not_the_page_global_of_the_same_name() {
+        let found = presences(
+            "app.js",
+            "function f() {\n  const Sentry = require('@sentry/react-native');\n  Sentry.addBreadcrumb({});\n}\n",
+        );
+        assert!(found.iter().all(|(_, via)| *via == Presence::Import), "{found:?}");
+        assert!(!found.is_empty());
+    }
+
+    #[test]
+    fn a_page_global_call_is_script_presence() {
+        let found = presences("pixel.js", "fbq('track', 'PageView');\n");
+        assert_eq!(found, vec![("meta-pixel".to_string(), Presence::Script)]);
+    }
 }

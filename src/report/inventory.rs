@@ -104,8 +104,9 @@ pub fn write_concise(units: &[AppUnit], catalog: &Catalog, out: &mut dyn Write) 
         writeln!(out, "app {} [{}]", unit.root, platforms.join(","))?;
         for (id, evidence) in &unit.sdks {
             let category = catalog.sdk(id).map_or("?", |s| s.category.as_str());
-            let first = evidence
-                .first()
+            let first = unit
+                .sdk_anchor(id)
+                .or(evidence.first())
                 .map(|e| format!("{}:{}", e.at.path, e.at.line));
             writeln!(out, "  sdk {id} ({category}) {}", first.unwrap_or_default())?;
         }
