@@ -202,7 +202,9 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
     };
-    let analysis = with_progress(args.quiet, || scan::analyse(&target.root, &catalog, &options));
+    let analysis = with_progress(args.quiet, || {
+        scan::analyse(&target.root, &catalog, &options)
+    });
     let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
     findings.extend(analysis.problems.iter().map(|p| {
         Draft::new(format!("not analysed: {}", p.reason), p.at.clone())
@@ -269,7 +271,11 @@ fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
                 std::thread::sleep(Duration::from_millis(100));
                 let elapsed = started.elapsed();
                 if elapsed >= Duration::from_millis(1500) && elapsed.as_millis() % 500 < 100 {
-                    let _ = write!(std::io::stderr(), "\rprivlint: scanning… {}s", elapsed.as_secs());
+                    let _ = write!(
+                        std::io::stderr(),
+                        "\rprivlint: scanning… {}s",
+                        elapsed.as_secs()
+                    );
                     shown = true;
                 }
             }
