@@ -115,7 +115,7 @@ if [ "$SEMGREP" = 1 ]; then
 fi
 
 echo "== one file (pre-commit): the binary's floor and the named-file case"
-one_file="$(find tree -name '*.kt' | sort | head -n 1)"
+one_file="$(find tree -name '*.kt' | sort | sed -n 1p)"
 mkdir -p single && cp "$one_file" single/
 measure one_file_alone "$PRIVLINT" scan single --format json --fail-on never
 measure one_file_in_tree bash -c "cd tree && '$PRIVLINT' scan '${one_file#tree/}' --format json --fail-on never"

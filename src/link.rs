@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, IdKind};
 use crate::finding::TieKind;
 use crate::model::{
     Evidence, EvidenceKind, FileFacts, Level, Location, Marker, Platform, Presence, Step,
@@ -108,6 +108,7 @@ enum RootKind {
 /// Group files into app units and compute ties.
 pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
     let layout = Layout::discover(files);
+    let shipped = Shipped::collect(files, &layout);
     let mut units: BTreeMap<String, AppUnit> = BTreeMap::new();
     for file in files {
         for root in layout.units_of(&file.path, file.kind) {
@@ -126,7 +127,14 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
                 unit.platforms.insert(p);
             }
             unit.files.insert(file.path.clone());
-            add_evidence(unit, &file.facts.evidence);
+            let kept: Vec<Evidence> = file
+                .facts
+                .evidence
+                .iter()
+                .filter(|e| shipped.keeps(file, e, &root, catalog))
+                .cloned()
+                .collect();
+            add_evidence(unit, &kept);
         }
     }
     let mut units: Vec<AppUnit> = units.into_values().collect();
@@ -302,6 +310,11 @@ impl Layout {
                     Marker::WebPage => {
                         web_candidates.insert(dir.clone());
                     }
+                    // Read by `Shipped`: they refine evidence, not the layout.
+                    Marker::VersionCatalogUse { .. }
+                    | Marker::VersionCatalogLibrary { .. }
+                    | Marker::VersionCatalogBundle { .. }
+                    | Marker::SwiftPackageProducts { .. } => {}
                 }
             }
         }
@@ -505,6 +518,204 @@ impl Layout {
     }
 }
 
+/// A version catalog file's accessor root: `gradle/libs.versions.toml` → `libs`.
+fn catalog_name(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".versions.toml").unwrap_or(name)
+}
+
+/// `https://github.com/Firebase/firebase-ios-sdk.git/` and `git@github.com:firebase/
+/// firebase-ios-sdk` → `github.com/firebase/firebase-ios-sdk`.
+fn normalise_package_url(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let url = url
+        .strip_prefix("git@")
+        .map_or_else(|| url.to_string(), |rest| rest.replacen(':', "/", 1));
+    let url = url.trim_start_matches("www.");
+    let url = url.trim_end_matches('/').trim_end_matches(".git");
+    url.to_ascii_lowercase()
+}
+
+/// What the build files of each unit actually ship, for evidence that a per-file
+/// extractor could only over-approximate:
+/// - version catalog entries: `libs.versions.toml` lists aliases, build files use some
+///   of them (`Marker::VersionCatalogUse`); an entry counts in a unit only when a build
+///   file of that unit uses it, directly or through a bundle;
+/// - Swift package lock pins: `Package.resolved` pins every package of the graph and a
+///   `.package(url:)` names a repository that may ship several SDKs; where the unit says
+///   which products it links from that URL (`Marker::SwiftPackageProducts`), the pin
+///   counts for an SDK only if one of those products ships it.
+#[derive(Default)]
+struct Shipped {
+    /// (unit root, catalog name) → accessors used by the unit's build files.
+    catalog_uses: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Catalog names some build file of the scan uses at all.
+    catalogs_used: BTreeSet<String>,
+    /// Catalog names used by build files that belong to no app (a script applied with
+    /// `apply from:` outside every module): such uses may serve any unit.
+    catalogs_used_anywhere: BTreeMap<String, BTreeSet<String>>,
+    /// Version catalog entries: (location, sdk) → alias.
+    libraries: BTreeMap<(Location, String), String>,
+    /// Catalog file path → bundle → member aliases.
+    bundles: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Convention plugins (build-logic, buildSrc) can add catalog entries by name from
+    /// code privlint does not resolve.
+    build_logic: bool,
+    /// (unit root, normalised package URL) → products linked from it.
+    package_products: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl Shipped {
+    fn collect(files: &[AnalysedFile], layout: &Layout) -> Shipped {
+        let mut out = Shipped::default();
+        for file in files {
+            let in_build_logic = parent_dir(&file.path)
+                .split('/')
+                .any(|segment| GRADLE_BUILD_LOGIC.contains(&segment));
+            if in_build_logic
+                && matches!(
+                    file.kind,
+                    FileKind::Kotlin | FileKind::Java | FileKind::GradleBuild
+                )
+            {
+                out.build_logic = true;
+            }
+            if file.facts.markers.is_empty() {
+                continue;
+            }
+            let units = layout.units_of(&file.path, file.kind);
+            // The catch-all unit at the scan root (no app there) holds shared scripts.
+            let orphan = units.is_empty()
+                || (units.iter().all(String::is_empty) && !layout.roots.contains_key(""));
+            for m in &file.facts.markers {
+                match &m.marker {
+                    Marker::VersionCatalogUse { catalog, accessor } => {
+                        out.catalogs_used.insert(catalog.clone());
+                        if orphan {
+                            out.catalogs_used_anywhere
+                                .entry(catalog.clone())
+                                .or_default()
+                                .insert(accessor.clone());
+                        }
+                        for root in &units {
+                            out.catalog_uses
+                                .entry((root.clone(), catalog.clone()))
+                                .or_default()
+                                .insert(accessor.clone());
+                        }
+                    }
+                    Marker::VersionCatalogLibrary { alias, sdk } => {
+                        out.libraries
+                            .insert((m.at.clone(), sdk.clone()), alias.clone());
+                    }
+                    Marker::VersionCatalogBundle { bundle, members } => {
+                        out.bundles
+                            .entry(file.path.clone())
+                            .or_default()
+                            .insert(bundle.clone(), members.clone());
+                    }
+                    Marker::SwiftPackageProducts { url, products } => {
+                        for root in &units {
+                            out.package_products
+                                .entry((root.clone(), normalise_package_url(url)))
+                                .or_default()
+                                .extend(products.iter().cloned());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `evidence` of `file` counts in the unit at `root`.
+    fn keeps(
+        &self,
+        file: &AnalysedFile,
+        evidence: &Evidence,
+        root: &str,
+        catalog: &Catalog,
+    ) -> bool {
+        let EvidenceKind::SdkPresence { sdk, .. } = &evidence.kind else {
+            return true;
+        };
+        match file.kind {
+            FileKind::VersionCatalog => self.catalog_entry_ships(file, evidence, sdk, root),
+            FileKind::PackageResolved | FileKind::PackageSwift => {
+                self.package_pin_ships(evidence, sdk, root, catalog)
+            }
+            _ => true,
+        }
+    }
+
+    fn catalog_entry_ships(
+        &self,
+        file: &AnalysedFile,
+        evidence: &Evidence,
+        sdk: &str,
+        root: &str,
+    ) -> bool {
+        let Some(alias) = self.libraries.get(&(evidence.at.clone(), sdk.to_string())) else {
+            return true;
+        };
+        let name = catalog_name(&file.path);
+        // Fallback to "every entry ships" when nothing tells which entries are used:
+        // no build file uses this catalog's accessors (a differently named catalog, or
+        // one consumed only by convention plugins), or convention plugins exist, whose
+        // `libs.findLibrary("…")` calls in Kotlin code privlint does not resolve.
+        if self.build_logic || !self.catalogs_used.contains(name) {
+            return true;
+        }
+        let no_uses = BTreeSet::new();
+        let unit_uses = self
+            .catalog_uses
+            .get(&(root.to_string(), name.to_string()))
+            .unwrap_or(&no_uses);
+        let shared_uses = self.catalogs_used_anywhere.get(name).unwrap_or(&no_uses);
+        let bundles = self.bundles.get(&file.path);
+        unit_uses.iter().chain(shared_uses).any(|accessor| {
+            accessor == alias
+                || accessor.strip_prefix("bundles.").is_some_and(|bundle| {
+                    bundles
+                        .and_then(|b| b.get(bundle))
+                        .is_some_and(|members| members.contains(alias))
+                })
+        })
+    }
+
+    fn package_pin_ships(
+        &self,
+        evidence: &Evidence,
+        sdk: &str,
+        root: &str,
+        catalog: &Catalog,
+    ) -> bool {
+        // Package.resolved details are `url version`, Package.swift ones `url` or
+        // `url (Product)`: the URL comes first.
+        let Some(url) = evidence.detail.split_whitespace().next() else {
+            return true;
+        };
+        let Some(products) = self
+            .package_products
+            .get(&(root.to_string(), normalise_package_url(url)))
+        else {
+            // Nothing in the unit says which products are linked: the pin is the evidence.
+            return true;
+        };
+        let Some(owner) = catalog.lookup(IdKind::Spm, url) else {
+            return true;
+        };
+        if owner.identifiers.ios_modules.is_empty() {
+            return true;
+        }
+        products.iter().any(|product| {
+            crate::extract::xcode::product_sdk(catalog, owner, product).is_some_and(|s| s.id == sdk)
+        })
+    }
+}
+
 fn add_evidence(unit: &mut AppUnit, evidence: &[Evidence]) {
     for e in evidence {
         match &e.kind {
@@ -700,4 +911,242 @@ fn ties(unit: &AppUnit, catalog: &Catalog) -> Vec<Tie> {
             && matches!(a.kind, TieKind::AutoCollect | TieKind::SdkPermission)
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, kind: FileKind) -> AnalysedFile {
+        AnalysedFile {
+            path: path.into(),
+            kind,
+            facts: FileFacts::default(),
+        }
+    }
+
+    fn with_marker(mut f: AnalysedFile, line: u32, marker: Marker) -> AnalysedFile {
+        let at = Location::new(f.path.clone(), line, 1);
+        f.facts.marker(at, marker);
+        f
+    }
+
+    fn presence(path: &str, line: u32, sdk: &str, detail: &str) -> Evidence {
+        Evidence {
+            at: Location::new(path, line, 1),
+            kind: EvidenceKind::SdkPresence {
+                sdk: sdk.into(),
+                via: Presence::Dependency,
+            },
+            detail: detail.into(),
+        }
+    }
+
+    fn uses(path: &str, accessors: &[&str]) -> AnalysedFile {
+        let mut f = with_marker(file(path, FileKind::GradleBuild), 1, Marker::GradleModule);
+        for (i, accessor) in accessors.iter().enumerate() {
+            f = with_marker(
+                f,
+                i as u32 + 2,
+                Marker::VersionCatalogUse {
+                    catalog: "libs".into(),
+                    accessor: (*accessor).into(),
+                },
+            );
+        }
+        f
+    }
+
+    /// `gradle/libs.versions.toml` with firebase-analytics (line 2), appsflyer (line 3),
+    /// braze (line 4) and a bundle `engagement = [braze]`.
+    fn version_catalog() -> AnalysedFile {
+        let path = "gradle/libs.versions.toml";
+        let mut f = file(path, FileKind::VersionCatalog);
+        for (line, alias, sdk) in [
+            (2, "firebase.analytics", "firebase-analytics"),
+            (3, "appsflyer", "appsflyer"),
+            (4, "braze.android", "braze"),
+        ] {
+            f = with_marker(
+                f,
+                line,
+                Marker::VersionCatalogLibrary {
+                    alias: alias.into(),
+                    sdk: sdk.into(),
+                },
+            );
+            f.facts
+                .evidence
+                .push(presence(path, line, sdk, &format!("{alias} = g:a")));
+        }
+        with_marker(
+            f,
+            6,
+            Marker::VersionCatalogBundle {
+                bundle: "engagement".into(),
+                members: vec!["braze.android".into()],
+            },
+        )
+    }
+
+    fn android_app(dir: &str, accessors: &[&str]) -> AnalysedFile {
+        with_marker(
+            uses(&format!("{dir}/build.gradle.kts"), accessors),
+            1,
+            Marker::AndroidApplication,
+        )
+    }
+
+    fn sdks_of(facts: &Facts) -> Vec<(String, Vec<String>)> {
+        facts
+            .units
+            .iter()
+            .map(|u| (u.root.clone(), u.sdks.keys().cloned().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn catalog_entry_counts_only_in_units_whose_build_files_use_it() {
+        let catalog = Catalog::embedded().unwrap();
+        let files = vec![
+            version_catalog(),
+            android_app("phone", &["firebase.analytics", "androidx.core"]),
+            android_app("watch", &["bundles.engagement"]),
+        ];
+        assert_eq!(
+            sdks_of(&link(&files, &catalog)),
+            vec![
+                ("phone".into(), vec!["firebase-analytics".into()]),
+                ("watch".into(), vec!["braze".into()]),
+            ]
+        );
+        // The kept evidence still points at the catalog line.
+        let facts = link(&files, &catalog);
+        assert_eq!(
+            facts.units[0].sdks["firebase-analytics"][0].at,
+            Location::new("gradle/libs.versions.toml", 2, 1)
+        );
+    }
+
+    #[test]
+    fn catalog_entries_all_count_when_no_build_file_names_them() {
+        let catalog = Catalog::embedded().unwrap();
+        let every = vec![
+            "appsflyer".to_string(),
+            "braze".into(),
+            "firebase-analytics".into(),
+        ];
+        // No `libs.` accessor anywhere (a convention plugin consumes the catalog).
+        let files = vec![version_catalog(), android_app("app", &[])];
+        assert_eq!(
+            sdks_of(&link(&files, &catalog)),
+            vec![("app".into(), every.clone())]
+        );
+        // Convention plugins exist: their `findLibrary("…")` calls are not resolved.
+        let files = vec![
+            version_catalog(),
+            android_app("app", &["appsflyer"]),
+            file(
+                "build-logic/convention/src/main/kotlin/FirebaseConventionPlugin.kt",
+                FileKind::Kotlin,
+            ),
+        ];
+        assert_eq!(
+            sdks_of(&link(&files, &catalog)),
+            vec![("app".into(), every)]
+        );
+        // A script plugin outside every module (`apply from:`) serves every unit.
+        let files = vec![
+            version_catalog(),
+            android_app("app", &["appsflyer"]),
+            uses("gradle/firebase.gradle", &["firebase.analytics"]),
+        ];
+        assert_eq!(
+            sdks_of(&link(&files, &catalog)),
+            vec![(
+                "app".into(),
+                vec!["appsflyer".into(), "firebase-analytics".into()]
+            )]
+        );
+    }
+
+    const FIREBASE_URL: &str = "https://github.com/firebase/firebase-ios-sdk";
+
+    fn ios_app(dir: &str, products: Option<&[&str]>) -> Vec<AnalysedFile> {
+        let mut project = with_marker(
+            file(
+                &format!("{dir}/App.xcodeproj/project.pbxproj"),
+                FileKind::XcodeProject,
+            ),
+            1,
+            Marker::IosApp,
+        );
+        if let Some(products) = products {
+            project = with_marker(
+                project,
+                20,
+                Marker::SwiftPackageProducts {
+                    url: format!("{FIREBASE_URL}.git"),
+                    products: products.iter().map(|p| p.to_string()).collect(),
+                },
+            );
+        }
+        let resolved_path = format!("{dir}/App.xcodeproj/project.xcworkspace/Package.resolved");
+        let mut resolved = file(&resolved_path, FileKind::PackageResolved);
+        resolved.facts.evidence.push(presence(
+            &resolved_path,
+            7,
+            "firebase-analytics",
+            &format!("{FIREBASE_URL} 11.2.0"),
+        ));
+        vec![project, resolved]
+    }
+
+    #[test]
+    fn lock_pin_counts_only_when_a_linked_product_ships_its_sdk() {
+        let catalog = Catalog::embedded().unwrap();
+        let case = |products: Option<&[&str]>| {
+            let facts = link(&ios_app("ios", products), &catalog);
+            sdks_of(&facts)
+        };
+        let analytics = vec![("ios".to_string(), vec!["firebase-analytics".to_string()])];
+        let none = vec![("ios".to_string(), Vec::<String>::new())];
+        assert_eq!(case(Some(&["FirebaseMessaging"])), none);
+        assert_eq!(
+            case(Some(&["FirebaseMessaging", "FirebaseCrashlytics"])),
+            none
+        );
+        assert_eq!(
+            case(Some(&["FirebaseAnalyticsWithoutAdIdSupport"])),
+            analytics
+        );
+        // Nothing says which products are linked: the pin is the evidence.
+        assert_eq!(case(None), analytics);
+        // Another app's linked products say nothing about this one.
+        let mut files = ios_app("messenger", Some(&["FirebaseMessaging"]));
+        files.extend(ios_app("tracker", None));
+        assert_eq!(
+            sdks_of(&link(&files, &catalog)),
+            vec![
+                ("messenger".into(), vec![]),
+                ("tracker".into(), vec!["firebase-analytics".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn package_urls_compare_without_scheme_suffix_or_case() {
+        for url in [
+            "https://github.com/Firebase/firebase-ios-sdk.git",
+            "https://www.github.com/firebase/firebase-ios-sdk/",
+            "git@github.com:firebase/firebase-ios-sdk.git",
+        ] {
+            assert_eq!(
+                normalise_package_url(url),
+                "github.com/firebase/firebase-ios-sdk"
+            );
+        }
+        assert_eq!(catalog_name("gradle/libs.versions.toml"), "libs");
+        assert_eq!(catalog_name("androidx.versions.toml"), "androidx");
+    }
 }

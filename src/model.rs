@@ -220,6 +220,24 @@ pub enum Marker {
     TauriConfig,
     /// An HTML page: its folder is a web root unless it lies inside another unit.
     WebPage,
+    /// A version catalog accessor a Gradle build file uses in a shipped dependency
+    /// configuration: `libs.firebase.analytics` → catalog `libs`, accessor
+    /// `firebase.analytics`; `libs.bundles.x` → `bundles.x`; `libs.findLibrary("a-b")`
+    /// → `a.b`. Accessors are normalised like Gradle does (`-`, `_` → `.`), lowercase.
+    VersionCatalogUse { catalog: String, accessor: String },
+    /// A `[libraries]` entry of a version catalog that maps to `sdk`; it sits at the same
+    /// location as that entry's `SdkPresence`. `alias` is normalised as in
+    /// `VersionCatalogUse`.
+    VersionCatalogLibrary { alias: String, sdk: String },
+    /// A `[bundles]` entry of a version catalog and its member aliases (normalised).
+    VersionCatalogBundle {
+        bundle: String,
+        members: Vec<String>,
+    },
+    /// The products a target links from a Swift package (pbxproj
+    /// `XCSwiftPackageProductDependency`, XcodeGen `dependencies`, Package.swift
+    /// `.product(name:package:)`); `url` as written.
+    SwiftPackageProducts { url: String, products: Vec<String> },
 }
 
 /// A located project marker.

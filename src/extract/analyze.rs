@@ -54,6 +54,71 @@ const GENERIC_METHODS: &[&str] = &[
     "event",
 ];
 
+/// Calls whose result is (or wraps) their argument: `lazy { FirebaseAnalytics.getInstance(c) }`,
+/// `requireNotNull(analytics)`, `useMemo(() => createClient(..))`. Their result keeps the
+/// argument's origin.
+const PASS_THROUGH: &[&str] = &[
+    "lazy",
+    "run",
+    "let",
+    "also",
+    "apply",
+    "with",
+    "requireNotNull",
+    "checkNotNull",
+    "remember",
+    "useMemo",
+    "useRef",
+    "useState",
+    "useCallback",
+    "Some",
+];
+
+/// Where an object came from, as far as this file shows: what a receiver or variable was
+/// made from, so a call on it can be told to be an SDK call or the app's own.
+#[derive(Clone, Debug, Default)]
+struct Origin {
+    /// Lower-case names of what produced it, `|`-separated (`firebaseanalytics.getinstance`,
+    /// `firebase.analytics`); a name assigned a known value does not add itself.
+    text: String,
+    /// SDKs whose import binds a name the expression uses (`createClient`).
+    sdks: BTreeSet<String>,
+    /// It derives from a name whose value this file does not show (a parameter, a field
+    /// declared with a type only, a global): its provenance is unknown.
+    opaque: bool,
+}
+
+impl Origin {
+    fn named(name: &str, opaque: bool) -> Self {
+        Origin {
+            text: name.to_ascii_lowercase(),
+            sdks: BTreeSet::new(),
+            opaque,
+        }
+    }
+
+    fn merge(&mut self, other: &Origin) {
+        if !other.text.is_empty() {
+            if !self.text.is_empty() {
+                self.text.push('|');
+            }
+            self.text.push_str(&other.text);
+        }
+        self.sdks.extend(other.sdks.iter().cloned());
+        self.opaque |= other.opaque;
+    }
+
+    fn member(&mut self, name: &str) {
+        self.text.push('.');
+        self.text.push_str(&name.to_ascii_lowercase());
+    }
+
+    /// Made from the SDK: its producer names the sink's receiver hint or an import of it.
+    fn binds(&self, sdk: &SdkDef, hint: &str) -> bool {
+        self.sdks.contains(&sdk.id) || self.text.contains(&hint.to_ascii_lowercase())
+    }
+}
+
 /// A sanitizer by name, or as a Java getter of one (`cursor.getCount()`, `getSize()`).
 fn is_sanitizer(name: &str) -> bool {
     if SANITIZERS.contains(&name) {
@@ -79,6 +144,7 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
     let mut file_sdks: BTreeSet<&str> = BTreeSet::new();
     let mut imported_names: HashSet<String> = HashSet::new();
     let mut first_party_names: HashSet<String> = HashSet::new();
+    let mut import_sdks: HashMap<String, String> = HashMap::new();
     for import in &ir.imports {
         let path = import.path.trim();
         if is_first_party_import(language, path) {
@@ -93,6 +159,9 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
         imported_names.extend(import.bindings.iter().map(|b| b.to_ascii_lowercase()));
         if let Some(sdk) = sdk_for_import(catalog, language, path) {
             file_sdks.insert(&sdk.id);
+            for name in import.bindings.iter().map(String::as_str).chain([last]) {
+                import_sdks.insert(name.to_ascii_lowercase(), sdk.id.clone());
+            }
             facts.push(
                 import.at.clone(),
                 EvidenceKind::SdkPresence {
@@ -103,12 +172,14 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
             );
         }
     }
-    let context = Context {
+    let mut context = Context {
         catalog,
         language,
         file_sdks,
         imported_names,
         first_party_names,
+        import_sdks,
+        fields: HashMap::new(),
         helpers: ir
             .functions
             .iter()
@@ -116,6 +187,11 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
             .map(|f| (f.name.as_str(), f))
             .collect(),
     };
+    // Twice, so a field made from another field (`people = mixpanel.getPeople()` with
+    // `mixpanel` assigned in another method) sees it.
+    for _ in 0..2 {
+        context.fields = context.field_origins(ir);
+    }
     // Presence through web globals (`fbq(...)`, `ttq.track(...)`) in script code.
     if language == Language::Javascript {
         for (_, call) in ir.calls() {
@@ -179,6 +255,11 @@ struct Context<'a> {
     /// Names bound by imports of the app's own modules (`import { analytics } from
     /// './lib/analytics'`): a call on them is first-party code, never an SDK call.
     first_party_names: HashSet<String>,
+    /// Names bound by imports of an SDK (bindings and the last path segment), lower-case.
+    import_sdks: HashMap<String, String>,
+    /// What each name assigned anywhere in the file (fields, `this.x`, top-level and
+    /// property initialisers) was made from; all its assignments merged.
+    fields: HashMap<String, Origin>,
     helpers: HashMap<&'a str, &'a FunctionIr>,
 }
 
@@ -194,6 +275,9 @@ struct FlowState {
     vars: HashMap<String, Taint>,
     calls: HashMap<CallId, Taint>,
     returned: Option<Taint>,
+    /// Origins of the names assigned so far in this function (and of its parameters).
+    origins: HashMap<String, Origin>,
+    call_origins: HashMap<CallId, Origin>,
 }
 
 impl FlowState {
@@ -223,10 +307,16 @@ const MAX_HELPER_DEPTH: u8 = 1;
 
 impl<'a> Context<'a> {
     fn run(&self, function: &FunctionIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
+        for param in &function.params {
+            state
+                .origins
+                .insert(field_name(param).to_string(), Origin::named(param, true));
+        }
         for op in &function.ops {
             match op {
                 Op::Call(call) => self.call(call, state, facts, depth),
                 Op::Assign(assign) => {
+                    self.track_assign_origin(&assign.targets, &assign.value, state);
                     let taint = state.value(&assign.value);
                     for target in &assign.targets {
                         match &taint {
@@ -254,6 +344,7 @@ impl<'a> Context<'a> {
     }
 
     fn call(&self, call: &CallIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
+        self.track_call_origin(call, state);
         let sanitizing = is_sanitizer(&call.method);
         let mut result: Option<Taint> = None;
 
@@ -291,7 +382,7 @@ impl<'a> Context<'a> {
 
         // SDK sinks and tie APIs: a tainted argument is a flow (reported once, as flow).
         let tie = self.tie_api(call);
-        let sink = tie.map(|(sdk, _)| sdk).or_else(|| self.sink(call));
+        let sink = tie.map(|(sdk, _)| sdk).or_else(|| self.sink(call, state));
         let mut reported_flow = false;
         if let (Some(sdk), Some(taint)) = (sink, &tainted_arg) {
             let mut chain = taint.chain.clone();
@@ -449,21 +540,23 @@ impl<'a> Context<'a> {
         !receiver.is_empty() && receiver.contains(&hint.to_ascii_lowercase())
     }
 
-    fn sink(&self, call: &CallIr) -> Option<&'a SdkDef> {
+    fn sink(&self, call: &CallIr, state: &FlowState) -> Option<&'a SdkDef> {
         if self.first_party_call(call) {
             return None;
         }
+        let receiver = self.receiver_origin(call, state);
         self.catalog.sdks.iter().find(|sdk| {
             sdk.sinks.iter().any(|s| {
                 s.languages.contains(&self.language)
                     && s.methods.contains(&call.method)
                     && (match &s.receiver {
-                        Some(r) => {
-                            self.receiver_mentions_strictly(call, r)
-                                || (self.sdk_known(sdk)
-                                    && call.receiver.is_some()
-                                    && !GENERIC_METHODS.contains(&call.method.as_str()))
-                        }
+                        // Receiver provenance (docs/data-flow.md, "Sinks"): made from the
+                        // SDK → a sink; made from something else this file shows → the
+                        // app's own object; unknown → its name must name the SDK.
+                        Some(r) => receiver.as_ref().is_some_and(|origin| {
+                            origin.binds(sdk, r)
+                                || (origin.opaque && self.receiver_mentions_strictly(call, r))
+                        }),
                         // A bare call of a function this file defines is that function.
                         None => {
                             self.sdk_known(sdk)
@@ -473,6 +566,154 @@ impl<'a> Context<'a> {
                     } || self.global_of(sdk, call))
             })
         })
+    }
+
+    /// What the call's receiver was made from; for a bare call, what the function name is
+    /// bound to (`const { track } = useAnalytics()`, an imported SDK function), or `None`.
+    fn receiver_origin(&self, call: &CallIr, state: &FlowState) -> Option<Origin> {
+        match &call.receiver {
+            Some(text) if call.receiver_value.reads.is_empty() => Some(Origin::named(text, true)),
+            Some(_) => Some(self.value_origin(&call.receiver_value, state)),
+            None => {
+                let name = call.method.as_str();
+                if let Some(origin) = state.origins.get(name).or_else(|| self.fields.get(name)) {
+                    return Some(origin.clone());
+                }
+                let sdk = self.import_sdks.get(&name.to_ascii_lowercase())?;
+                let mut origin = Origin::named(name, false);
+                origin.sdks.insert(sdk.clone());
+                Some(origin)
+            }
+        }
+    }
+
+    /// What a value was made from: the merged origins of everything it reads.
+    fn value_origin(&self, value: &ValueIr, state: &FlowState) -> Origin {
+        let mut origin = Origin::default();
+        for read in &value.reads {
+            match read {
+                Read::Call(id) => match state.call_origins.get(id) {
+                    Some(o) => origin.merge(o),
+                    None => origin.opaque = true,
+                },
+                Read::Var { name, members } => origin.merge(&self.name_origin(name, members, state)),
+            }
+        }
+        origin
+    }
+
+    /// The origin of `name.members…`; `this.x` / `self.x` is the field `x`.
+    fn name_origin(&self, name: &str, members: &[String], state: &FlowState) -> Origin {
+        let (key, rest) = if is_self(name) {
+            match members.split_first() {
+                Some((field, rest)) => (field.as_str(), rest),
+                // The object itself: the class this file defines.
+                None => return Origin::default(),
+            }
+        } else {
+            (name, members)
+        };
+        let mut origin = match state.origins.get(key).or_else(|| self.fields.get(key)) {
+            Some(o) => o.clone(),
+            None => {
+                let lower = key.to_ascii_lowercase();
+                // A type or module name (`Firebase`, `Analytics`) or an imported name is
+                // known by its name; a lower-case name nothing here assigns is not.
+                let known = key.chars().next().is_some_and(char::is_uppercase)
+                    || self.imported_names.contains(&lower);
+                let mut o = Origin::named(key, !known);
+                if let Some(sdk) = self.import_sdks.get(&lower) {
+                    o.sdks.insert(sdk.clone());
+                    o.opaque = false;
+                }
+                o
+            }
+        };
+        for member in rest {
+            origin.member(member);
+        }
+        origin
+    }
+
+    /// Records the origin of a call's result, and of a field it writes
+    /// (`self.mp = Mixpanel.mainInstance()` is lowered as a call of `mp` on `self`).
+    fn track_call_origin(&self, call: &CallIr, state: &mut FlowState) {
+        let mut origin = match &call.receiver {
+            Some(_) => {
+                let mut o = self
+                    .receiver_origin(call, state)
+                    .unwrap_or_else(|| Origin::named("", true));
+                o.member(&call.method);
+                o
+            }
+            None => {
+                // A fresh value (`Journal()`, `createClient(..)`), named by its function
+                // unless that function is the app's own, defined in this file.
+                let own = self.helpers.contains_key(call.method.as_str());
+                let mut o = Origin::named(if own { "" } else { &call.method }, false);
+                if let Some(sdk) = self.import_sdks.get(&call.method.to_ascii_lowercase()) {
+                    o.sdks.insert(sdk.clone());
+                }
+                o
+            }
+        };
+        if PASS_THROUGH.contains(&call.method.as_str()) {
+            for arg in &call.args {
+                origin.merge(&self.value_origin(arg, state));
+            }
+        }
+        if let (Some(receiver), [value]) = (call.receiver.as_deref(), call.args.as_slice())
+            && is_self(receiver)
+            && !self.helpers.contains_key(call.method.as_str())
+        {
+            let written = self.value_origin(value, state);
+            state.origins.insert(call.method.clone(), written);
+        }
+        state.call_origins.insert(call.id, origin);
+    }
+
+    fn track_assign_origin(&self, targets: &[String], value: &ValueIr, state: &mut FlowState) {
+        let origin = self.value_origin(value, state);
+        for target in targets {
+            state
+                .origins
+                .insert(field_name(target).to_string(), origin.clone());
+        }
+    }
+
+    /// Origins of every name the file assigns, from each function's own origin pass.
+    fn field_origins(&self, ir: &SourceIr) -> HashMap<String, Origin> {
+        let mut fields: HashMap<String, Origin> = HashMap::new();
+        for function in &ir.functions {
+            let mut state = FlowState::default();
+            for param in &function.params {
+                state
+                    .origins
+                    .insert(field_name(param).to_string(), Origin::named(param, true));
+            }
+            let params = state.origins.clone();
+            for op in &function.ops {
+                match op {
+                    Op::Call(call) => self.track_call_origin(call, &mut state),
+                    Op::Assign(assign) => {
+                        self.track_assign_origin(&assign.targets, &assign.value, &mut state)
+                    }
+                    Op::Return(_) => {}
+                }
+            }
+            for (name, origin) in state.origins {
+                if params.contains_key(&name) {
+                    continue;
+                }
+                match fields.get_mut(&name) {
+                    Some(existing) => existing.merge(&origin),
+                    None => {
+                        fields.insert(name, origin);
+                    }
+                }
+            }
+        }
+        fields
     }
 
     /// The receiver (or the bare function) is bound by an import of the app's own code.
@@ -567,6 +808,18 @@ fn compact_lower(s: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+fn is_self(name: &str) -> bool {
+    matches!(name, "this" | "self" | "Self")
+}
+
+/// `this.analytics` / `self.analytics` is the field `analytics`.
+fn field_name(target: &str) -> &str {
+    target
+        .strip_prefix("this.")
+        .or_else(|| target.strip_prefix("self."))
+        .unwrap_or(target)
 }
 
 fn is_simple_path(s: &str) -> bool {

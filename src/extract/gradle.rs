@@ -16,9 +16,15 @@
 //!   string, detail `group:artifact[:version] (configuration)`. Test configurations
 //!   (`testImplementation`, `androidTestImplementation`, `testFreeImplementation`, …) are
 //!   recognised but ship nothing, so they produce no evidence and no markers.
-//! - version catalog accessors (`libs.foo.bar`, `libs.bundles.x`, `libs.findLibrary("x")`)
-//!   produce nothing here: a per-file extractor cannot read the TOML, so
-//!   `version_catalog.rs` reports every SDK entry of the catalog itself.
+//! - version catalog accessors in shipped configurations (`libs.foo.bar`,
+//!   `libs.bundles.x`, `libs.findLibrary("x").get()`, `libs.findBundle("x")`, with
+//!   `.get()` / `.asProvider()` suffixes) → `Marker::VersionCatalogUse { catalog,
+//!   accessor }`, normalised like the catalog's aliases (`version_catalog::
+//!   normalise_alias`). A per-file extractor cannot read the TOML: `version_catalog.rs`
+//!   reports the SDK entries and the linker keeps those some build file uses. Any dotted
+//!   name is recorded with its root as the catalog name (`deps.x` names catalog `deps`);
+//!   the linker only compares it with catalogs that exist. `versions.*` and `plugins.*`
+//!   are not libraries and are not recorded.
 //! - `project(":x")`, `project(path: ":x")`, `project(path = ":x")` and typesafe
 //!   `projects.feature.someLib` → `Marker::GradleProjectDependency`. Typesafe accessors
 //!   are mapped back best effort: segments become path elements and camelCase becomes
@@ -39,6 +45,7 @@
 use std::collections::BTreeMap;
 
 use super::FileInput;
+use super::version_catalog::normalise_alias;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 // ---------------------------------------------------------------------------------------
@@ -471,14 +478,57 @@ fn dependency_notation(input: &FileInput, arg: &[Token], config: &str, facts: &m
             }
         }
         [head, dot, ..] if matches!(dot.tok, Tok::Punct('.')) => {
-            if let Tok::Ident(root) = &head.tok
-                && root == "projects"
-            {
-                typesafe_project(input, arg, facts);
+            if let Tok::Ident(root) = &head.tok {
+                if root == "projects" {
+                    typesafe_project(input, arg, facts);
+                } else {
+                    catalog_accessor(input, root, arg, facts);
+                }
             }
         }
         _ => {}
     }
+}
+
+/// `libs.firebase.analytics`, `libs.bundles.x`, `libs.findLibrary("x").get()`,
+/// `libs.findBundle("x")` → `Marker::VersionCatalogUse` (see the module doc).
+fn catalog_accessor(input: &FileInput, catalog: &str, arg: &[Token], facts: &mut FileFacts) {
+    let mut segments: Vec<&str> = Vec::new();
+    let mut i = 1;
+    while is_punct(arg, i, '.') {
+        let Some(segment) = ident(arg, i + 1) else {
+            break;
+        };
+        if is_punct(arg, i + 2, '(') {
+            // A call ends the accessor: `findLibrary("x")` / `findBundle("x")` name the
+            // entry; `get()`, `asProvider()` only unwrap the provider.
+            if segments.is_empty()
+                && let Some(name) = string(arg, i + 3)
+                && is_punct(arg, i + 4, ')')
+                && !name.contains('$')
+            {
+                match segment {
+                    "findLibrary" => segments.push(name),
+                    "findBundle" => segments.extend(["bundles", name]),
+                    _ => {}
+                }
+            }
+            break;
+        }
+        segments.push(segment);
+        i += 2;
+    }
+    if segments.is_empty() || matches!(segments.first(), Some(&("versions" | "plugins"))) {
+        return;
+    }
+    let Some(head) = arg.first() else { return };
+    facts.marker(
+        input.at(head.start),
+        Marker::VersionCatalogUse {
+            catalog: catalog.to_string(),
+            accessor: normalise_alias(&segments.join(".")),
+        },
+    );
 }
 
 fn project_dependency(input: &FileInput, inner: &[Token], head: &Token, facts: &mut FileFacts) {
@@ -864,9 +914,17 @@ dependencies {
         );
         assert_eq!(
             markers(&facts),
-            vec![&Marker::GradleModule, &Marker::AndroidApplication]
+            vec![
+                &Marker::GradleModule,
+                &Marker::AndroidApplication,
+                &Marker::VersionCatalogUse {
+                    catalog: "libs".into(),
+                    accessor: "appsflyer".into()
+                },
+            ]
         );
         assert_eq!(facts.markers[1].at.line, 3);
+        assert_eq!(facts.markers[2].at.line, 17);
     }
 
     #[test]
@@ -915,6 +973,76 @@ dependencies {
                 &Marker::GradleProjectDependency {
                     project: ":feature:some-lib".into()
                 },
+                &Marker::VersionCatalogUse {
+                    catalog: "libs".into(),
+                    accessor: "appsflyer".into()
+                },
+            ]
+        );
+    }
+
+    fn catalog_uses(facts: &FileFacts) -> Vec<(u32, String, String)> {
+        facts
+            .markers
+            .iter()
+            .filter_map(|m| match &m.marker {
+                Marker::VersionCatalogUse { catalog, accessor } => {
+                    Some((m.at.line, catalog.clone(), accessor.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn version_catalog_accessors_in_shipped_configurations() {
+        let facts = run(
+            "app/build.gradle.kts",
+            r#"plugins {
+    alias(libs.plugins.android.application)
+}
+dependencies {
+    implementation(libs.firebase.analytics)
+    implementation(platform(libs.firebase.bom))
+    "freeImplementation"(libs.bundles.measurement)
+    add("paidApi", libs.findLibrary("app_flyer-Sdk").get())
+    ksp(libs.findBundle("processors").get())
+    implementation(libs.androidx.compose.asProvider()) { exclude(group = "x") }
+    runtimeOnly(libs.versions.kotlin)
+    compileOnly(deps.legacy.adjust)
+    testImplementation(libs.junit)
+    androidTestImplementation(libs.bundles.espresso)
+    // implementation(libs.commented.out)
+    implementation(libs.findLibrary("$name").get())
+}
+"#,
+            false,
+        );
+        let libs = |line: u32, accessor: &str| (line, "libs".to_string(), accessor.to_string());
+        assert_eq!(
+            catalog_uses(&facts),
+            vec![
+                libs(5, "firebase.analytics"),
+                libs(6, "firebase.bom"),
+                libs(7, "bundles.measurement"),
+                libs(8, "app.flyer.sdk"),
+                libs(9, "bundles.processors"),
+                libs(10, "androidx.compose"),
+                (12, "deps".into(), "legacy.adjust".into()),
+            ]
+        );
+        let groovy = run(
+            "app/build.gradle",
+            "dependencies {\n    implementation libs.firebase.analytics, libs.bundles.ads\n    \
+             kapt libs.findLibrary('room-compiler').get()\n}\n",
+            false,
+        );
+        assert_eq!(
+            catalog_uses(&groovy),
+            vec![
+                libs(2, "firebase.analytics"),
+                libs(2, "bundles.ads"),
+                libs(3, "room.compiler"),
             ]
         );
     }

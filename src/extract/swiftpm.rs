@@ -3,24 +3,64 @@
 
 use super::FileInput;
 use crate::catalog::{Catalog, IdKind, SdkDef};
-use crate::model::{EvidenceKind, FileFacts, Location, Presence};
+use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
 /// `.package(url: "…", …)`, `.package(name: …, url: …)` and `.package(id: "scope.name", …)`
 /// dependencies of a manifest. The manifest is Swift code but is never executed: a
 /// tokenizer that skips comments finds the calls.
+///
+/// Target dependencies `.product(name: "P", package: "p")` on a package the catalog
+/// knows become `Marker::SwiftPackageProducts { url, products }` (the linker refines
+/// lock-file pins with them) and, when a product is a catalog module, presence of that
+/// SDK at the product name, as `xcode.rs` does for pbxproj products.
 pub fn extract_package_swift(input: &FileInput) -> FileFacts {
     let mut facts = FileFacts::default();
     let tokens = swift_tokens(input.text);
+    // (package identity, URL) of every `.package(url:)`.
+    let mut packages: Vec<(String, String)> = Vec::new();
+    // (package identity as written, product name, offset of the name).
+    let mut products: Vec<(String, String, usize)> = Vec::new();
     for (i, window) in tokens.windows(3).enumerate() {
-        let is_package_call = matches!(
-            window,
-            [SwiftToken { kind: Tok::Punct('.'), .. }, SwiftToken { kind: Tok::Ident(name), .. }, SwiftToken { kind: Tok::Punct('('), .. }]
-                if name == "package"
-        );
-        if !is_package_call {
+        let call = match window {
+            [
+                SwiftToken {
+                    kind: Tok::Punct('.'),
+                    ..
+                },
+                SwiftToken {
+                    kind: Tok::Ident(name),
+                    ..
+                },
+                SwiftToken {
+                    kind: Tok::Punct('('),
+                    ..
+                },
+            ] => name.as_str(),
+            _ => continue,
+        };
+        if call == "product" {
+            let args = call_arguments(tokens.get(i + 3..).unwrap_or_default());
+            let arg = |label: &str| args.iter().find(|(l, _, _)| l == label);
+            if let (Some((_, name, offset)), Some((_, package, _))) = (arg("name"), arg("package"))
+                && !name.is_empty()
+            {
+                products.push((package.clone(), name.clone(), *offset));
+            }
             continue;
         }
-        let args = call_arguments(&tokens[i + 3..]);
+        if call != "package" {
+            continue;
+        }
+        let args = call_arguments(tokens.get(i + 3..).unwrap_or_default());
+        if let Some((_, url, _)) = args.iter().find(|(label, _, _)| label == "url") {
+            // SwiftPM names a package by its URL's last path component, or (tools
+            // versions before 5.5) by an explicit `name:`.
+            let identity = args
+                .iter()
+                .find(|(label, _, _)| label == "name")
+                .map_or_else(|| url_identity(url), |(_, name, _)| name.clone());
+            packages.push((identity.to_ascii_lowercase(), url.clone()));
+        }
         let found = args
             .iter()
             .find(|(label, _, _)| label == "url")
@@ -36,7 +76,56 @@ pub fn extract_package_swift(input: &FileInput) -> FileFacts {
             push_presence(&mut facts, input.at(*offset), sdk, value.to_string());
         }
     }
+    linked_products(input, &packages, &products, &mut facts);
     facts
+}
+
+/// `https://github.com/firebase/firebase-ios-sdk.git` → `firebase-ios-sdk`.
+fn url_identity(url: &str) -> String {
+    let path = url.trim().trim_end_matches('/');
+    let last = path.rsplit(['/', ':']).next().unwrap_or(path);
+    last.trim_end_matches(".git").to_string()
+}
+
+/// Markers (and product-level presence) for the products targets link from packages
+/// the catalog knows.
+fn linked_products(
+    input: &FileInput,
+    packages: &[(String, String)],
+    products: &[(String, String, usize)],
+    facts: &mut FileFacts,
+) {
+    for (identity, url) in packages {
+        let Some(owner) = input.catalog.lookup(IdKind::Spm, url) else {
+            continue;
+        };
+        let linked: Vec<&(String, String, usize)> = products
+            .iter()
+            .filter(|(package, _, _)| package.to_ascii_lowercase() == *identity)
+            .collect();
+        let Some(&(_, _, first)) = linked.first() else {
+            continue;
+        };
+        let mut names: Vec<String> = Vec::new();
+        for (_, name, offset) in &linked {
+            if names.contains(name) {
+                continue;
+            }
+            names.push(name.clone());
+            if let Some(sdk) = super::xcode::product_sdk(input.catalog, owner, name)
+                && !owner.identifiers.ios_modules.is_empty()
+            {
+                push_presence(facts, input.at(*offset), sdk, format!("{url} ({name})"));
+            }
+        }
+        facts.marker(
+            input.at(*first),
+            Marker::SwiftPackageProducts {
+                url: url.clone(),
+                products: names,
+            },
+        );
+    }
 }
 
 /// A registry identity `scope.name` is compared with the catalog's SPM entries as is
@@ -363,7 +452,76 @@ let note = "\(x) .package(url: \"https://github.com/googleads/swift-package-mana
             vec![
                 "9:23 braze https://github.com/braze-inc/braze-swift-sdk.git",
                 "10:45 appsflyer https://github.com/AppsFlyerSDK/AppsFlyerFramework-Static",
+                "14:67 braze https://github.com/braze-inc/braze-swift-sdk.git (BrazeKit)",
             ]
+        );
+        assert_eq!(
+            facts.markers.iter().map(|m| &m.marker).collect::<Vec<_>>(),
+            vec![&Marker::SwiftPackageProducts {
+                url: "https://github.com/braze-inc/braze-swift-sdk.git".into(),
+                products: vec!["BrazeKit".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn package_swift_linked_products_refine_a_shared_package() {
+        let text = r#"// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(
+    name: "Relay",
+    dependencies: [
+        .package(url: "https://github.com/firebase/firebase-ios-sdk.git", from: "11.0.0"),
+        .package(name: "Ads", url: "https://github.com/googleads/swift-package-manager-google-mobile-ads", from: "11.0.0"),
+    ],
+    targets: [
+        .target(name: "Relay", dependencies: [
+            .product(name: "FirebaseMessaging", package: "firebase-ios-sdk"),
+            .product(name: "FirebaseCrashlytics", package: "Firebase-iOS-SDK"),
+            // .product(name: "FirebaseAnalytics", package: "firebase-ios-sdk"),
+        ]),
+        .testTarget(name: "RelayTests", dependencies: [.product(name: "FirebaseMessaging", package: "firebase-ios-sdk")]),
+    ]
+)
+"#;
+        let catalog = crate::catalog::Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path: "Package.swift",
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        let facts = extract_package_swift(&input);
+        // The URL evidence stays (the linker refines it); the Crashlytics product names
+        // its own SDK at the product line.
+        assert_eq!(
+            summary(&facts),
+            vec![
+                "7:23 firebase-analytics https://github.com/firebase/firebase-ios-sdk.git",
+                "8:36 google-mobile-ads https://github.com/googleads/swift-package-manager-google-mobile-ads",
+                "13:28 firebase-crashlytics https://github.com/firebase/firebase-ios-sdk.git (FirebaseCrashlytics)",
+            ]
+        );
+        let got: Vec<(u32, &Marker)> = facts
+            .markers
+            .iter()
+            .map(|m| (m.at.line, &m.marker))
+            .collect();
+        // `Ads` is linked by no product: no marker, so its URL stays the evidence.
+        assert_eq!(
+            got,
+            vec![(
+                12,
+                &Marker::SwiftPackageProducts {
+                    url: "https://github.com/firebase/firebase-ios-sdk.git".into(),
+                    products: vec!["FirebaseMessaging".into(), "FirebaseCrashlytics".into()]
+                }
+            )]
+        );
+        assert_eq!(
+            url_identity("git@github.com:firebase/firebase-ios-sdk.git/"),
+            "firebase-ios-sdk"
         );
     }
 

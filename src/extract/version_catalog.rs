@@ -1,11 +1,13 @@
 //! Gradle version catalogs (`gradle/libs.versions.toml`).
 //!
 //! Every `[libraries]` entry whose `group:artifact` maps to a catalog SDK becomes
-//! `SdkPresence { via: Dependency }` at the entry's key, detail `alias = group:artifact`.
-//! Build files reference these entries through `libs.foo.bar` accessors, which a
-//! per-file extractor cannot resolve, so `gradle.rs` emits nothing for them and the
-//! catalog entry itself is the evidence: an SDK listed in the version catalog counts as
-//! a dependency of the app unit the catalog belongs to (the linker decides the unit).
+//! `SdkPresence { via: Dependency }` at the entry's key, detail `alias = group:artifact`,
+//! and a `Marker::VersionCatalogLibrary { alias, sdk }` at the same location; every
+//! `[bundles]` entry becomes `Marker::VersionCatalogBundle { bundle, members }`.
+//! Build files name entries through `libs.foo.bar` accessors (`gradle.rs` records them
+//! as `Marker::VersionCatalogUse`); the linker keeps an entry's presence in an app unit
+//! only when a build file of that unit uses the alias, directly or through a bundle.
+//! Aliases are normalised as Gradle derives accessors: `-`, `_` and `.` all become `.`.
 //! Accepted entry forms: `"g:a:v"`, `{ module = "g:a", version.ref = "x" }`,
 //! `{ group = "g", name = "a", version = "v" }`.
 
@@ -15,12 +17,28 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::FileInput;
-use crate::model::{EvidenceKind, FileFacts, Presence};
+use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 #[derive(Deserialize)]
 struct CatalogToml {
     #[serde(default)]
     libraries: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    bundles: BTreeMap<Spanned<String>, toml::Value>,
+}
+
+/// An alias or accessor path as Gradle's generated accessors see it: `firebase-analytics`,
+/// `firebase_analytics` and `firebase.analytics` are all `libs.firebase.analytics`.
+/// Lowercased so a camelCase alias matches however a build file spells it.
+pub fn normalise_alias(alias: &str) -> String {
+    alias
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '-' | '_' => '.',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 pub fn extract(input: &FileInput) -> FileFacts {
@@ -46,13 +64,40 @@ pub fn extract(input: &FileInput) -> FileFacts {
         let Some(sdk) = input.catalog.sdk_for_maven(&coordinate) else {
             continue;
         };
+        let at = input.at(alias.span().start);
+        facts.marker(
+            at.clone(),
+            Marker::VersionCatalogLibrary {
+                alias: normalise_alias(alias.get_ref()),
+                sdk: sdk.id.clone(),
+            },
+        );
         facts.push(
-            input.at(alias.span().start),
+            at,
             EvidenceKind::SdkPresence {
                 sdk: sdk.id.clone(),
                 via: Presence::Dependency,
             },
             format!("{} = {coordinate}", alias.get_ref()),
+        );
+    }
+    let mut bundles: Vec<_> = parsed.bundles.into_iter().collect();
+    bundles.sort_by_key(|(bundle, _)| bundle.span().start);
+    for (bundle, members) in bundles {
+        // A bundle is a list of library aliases; anything else names nothing.
+        let members: Vec<String> = members
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_str)
+            .map(normalise_alias)
+            .collect();
+        facts.marker(
+            input.at(bundle.span().start),
+            Marker::VersionCatalogBundle {
+                bundle: normalise_alias(bundle.get_ref()),
+                members,
+            },
         );
     }
     facts
@@ -133,6 +178,52 @@ android-application = { id = "com.android.application", version = "8.5.0" }
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn sdk_entries_and_bundles_are_markers_with_normalised_aliases() {
+        let facts = run(r#"[libraries]
+androidx-core = { module = "androidx.core:core-ktx", version = "1.13.1" }
+firebase_Analytics = { module = "com.google.firebase:firebase-analytics" }
+
+[bundles]
+measurement = ["firebase_Analytics", "androidx-core"]
+odd-bundle = "not-a-list"
+"#);
+        let got: Vec<(u32, &Marker)> = facts
+            .markers
+            .iter()
+            .map(|m| (m.at.line, &m.marker))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    3,
+                    &Marker::VersionCatalogLibrary {
+                        alias: "firebase.analytics".into(),
+                        sdk: "firebase-analytics".into()
+                    }
+                ),
+                (
+                    6,
+                    &Marker::VersionCatalogBundle {
+                        bundle: "measurement".into(),
+                        members: vec!["firebase.analytics".into(), "androidx.core".into()]
+                    }
+                ),
+                (
+                    7,
+                    &Marker::VersionCatalogBundle {
+                        bundle: "odd.bundle".into(),
+                        members: vec![]
+                    }
+                ),
+            ]
+        );
+        // The marker and the evidence share their location: the linker joins them.
+        assert_eq!(facts.evidence.len(), 1);
+        assert_eq!(facts.evidence[0].at, facts.markers[0].at);
     }
 
     #[test]

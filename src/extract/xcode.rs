@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::FileInput;
 use super::plist::{is_usage_key, usage_key_evidence};
-use crate::catalog::IdKind;
+use crate::catalog::{Catalog, IdKind, SdkDef};
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
 const APPLICATION_PRODUCT: &str = "com.apple.product-type.application";
@@ -124,26 +124,55 @@ fn spm_dependency(
         .iter()
         .filter(|(name, _)| !name.starts_with("plugin:"))
         .collect();
+    if let Some(&&(_, first)) = shipped.first() {
+        // Lock files (Package.resolved) pin the URL whatever is linked: the linker
+        // compares their pins with these products.
+        let mut names: Vec<String> = Vec::new();
+        for (name, _) in &shipped {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        facts.marker(
+            input.at(first),
+            Marker::SwiftPackageProducts {
+                url: url.to_string(),
+                products: names,
+            },
+        );
+    }
     if shipped.is_empty() || owner_modules.is_empty() {
         push_spm(facts, at, &owner.id, url.to_string());
         return;
     }
     let mut reported = HashSet::new();
     for &&(name, offset) in &shipped {
-        // Product variants keep the module name as a prefix
-        // (`FirebaseAnalyticsWithoutAdIdSupport`).
-        let sdk = input.catalog.lookup(IdKind::Module, name).or_else(|| {
-            owner_modules
-                .iter()
-                .any(|m| name.starts_with(m.as_str()))
-                .then_some(owner)
-        });
+        let sdk = product_sdk(input.catalog, owner, name);
         if let Some(sdk) = sdk
             && reported.insert(sdk.id.clone())
         {
             push_spm(facts, input.at(offset), &sdk.id, format!("{url} ({name})"));
         }
     }
+}
+
+/// The SDK a Swift package product ships, if any: a product that is a catalog module
+/// names its SDK; a product variant keeps the module name of the package's owner as a
+/// prefix (`FirebaseAnalyticsWithoutAdIdSupport`). Shared with the linker, which refines
+/// lock-file pins by the products linked from them.
+pub fn product_sdk<'c>(
+    catalog: &'c Catalog,
+    owner: &'c SdkDef,
+    product: &str,
+) -> Option<&'c SdkDef> {
+    catalog.lookup(IdKind::Module, product).or_else(|| {
+        owner
+            .identifiers
+            .ios_modules
+            .iter()
+            .any(|m| product.starts_with(m.as_str()))
+            .then_some(owner)
+    })
 }
 
 fn push_spm(facts: &mut FileFacts, at: Location, sdk: &str, detail: String) {
@@ -713,6 +742,30 @@ mod tests {
     fn pbxproj_shared_package_url_is_refined_by_linked_products() {
         // Only FirebaseMessaging linked: the Firebase URL is not Firebase Analytics.
         assert!(run_embedded(&firebase_pbxproj(&["FirebaseMessaging"])).is_empty());
+        // The linked products are recorded for the linker (lock-file pins).
+        let text = firebase_pbxproj(&["FirebaseMessaging", "plugin:Lint", "FirebaseMessaging"]);
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let input = FileInput {
+            path: "App.xcodeproj/project.pbxproj",
+            bytes: text.as_bytes(),
+            text: &text,
+            catalog: &catalog,
+        };
+        let markers: Vec<(u32, Marker)> = extract_pbxproj(&input)
+            .markers
+            .into_iter()
+            .map(|m| (m.at.line, m.marker))
+            .collect();
+        assert_eq!(
+            markers,
+            vec![(
+                10,
+                Marker::SwiftPackageProducts {
+                    url: "https://github.com/firebase/firebase-ios-sdk.git".into(),
+                    products: vec!["FirebaseMessaging".into()]
+                }
+            )]
+        );
         // Analytics and Crashlytics linked: one SDK each, at the product name.
         assert_eq!(
             run_embedded(&firebase_pbxproj(&[
@@ -842,7 +895,16 @@ targets:
 "#;
         let facts = run(extract_xcodegen, "project.yml", text);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
-        assert_eq!(facts.markers.len(), 1);
+        assert_eq!(
+            facts.markers.iter().map(|m| &m.marker).collect::<Vec<_>>(),
+            vec![
+                &Marker::SwiftPackageProducts {
+                    url: "https://github.com/braze-inc/braze-swift-sdk".into(),
+                    products: vec!["BrazeKit".into()]
+                },
+                &Marker::IosApp
+            ]
+        );
         assert_eq!(
             summary(&facts.evidence),
             vec![
