@@ -109,7 +109,7 @@ impl Page<'_, '_> {
                 i = lt + 1;
                 continue;
             }
-            let tag = self.input.text[name_start..name_end].to_ascii_lowercase();
+            let tag = slice(self.input.text, name_start, name_end).to_ascii_lowercase();
             let (attributes, tag_end) = self.attributes(name_end);
             match tag.as_str() {
                 "script" => {
@@ -156,7 +156,7 @@ impl Page<'_, '_> {
             {
                 i += 1;
             }
-            let name = text[name_start..i].to_ascii_lowercase();
+            let name = slice(text, name_start, i).to_ascii_lowercase();
             while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
                 i += 1;
             }
@@ -173,7 +173,7 @@ impl Page<'_, '_> {
                             .iter()
                             .position(|&b| b == quote)
                             .map_or(bytes.len(), |p| p + start);
-                        value = Some((decode_entities(&text[start..end]), start));
+                        value = Some((decode_entities(slice(text, start, end)), start));
                         i = (end + 1).min(bytes.len());
                     }
                     Some(_) => {
@@ -184,7 +184,7 @@ impl Page<'_, '_> {
                         {
                             i += 1;
                         }
-                        value = Some((decode_entities(&text[start..i]), start));
+                        value = Some((decode_entities(slice(text, start, i)), start));
                     }
                     None => {}
                 }
@@ -352,6 +352,12 @@ fn decode_entities(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// `text[from..to]`, or "" when a bound falls inside a multi-byte character (byte
+/// scans stop on ASCII delimiters, but damaged input can start a name mid-character).
+fn slice(text: &str, from: usize, to: usize) -> &str {
+    text.get(from..to).unwrap_or("")
 }
 
 #[cfg(test)]
