@@ -32,28 +32,6 @@ const SANITIZERS: &[&str] = &[
     "endIndex",
 ];
 
-/// Sink methods that every map, list, cache or logger has too: on a receiver that does
-/// not name the SDK (`people.set(..)`, `log.append(..)`) they are not taken as SDK calls,
-/// even in a file that imports the SDK.
-const GENERIC_METHODS: &[&str] = &[
-    "set",
-    "get",
-    "add",
-    "append",
-    "push",
-    "insert",
-    "update",
-    "union",
-    "increment",
-    "send",
-    "log",
-    "record",
-    "link",
-    "register",
-    "view",
-    "event",
-];
-
 /// Calls whose result is (or wraps) their argument: `lazy { FirebaseAnalytics.getInstance(c) }`,
 /// `requireNotNull(analytics)`, `useMemo(() => createClient(..))`. Their result keeps the
 /// argument's origin.
@@ -88,29 +66,38 @@ struct Origin {
     opaque: bool,
 }
 
+/// Longest [`Origin::text`] kept: enough for any real producer chain, and bounded so
+/// `b = b.add(..)` repeated in generated code stays linear.
+const MAX_ORIGIN_TEXT: usize = 400;
+
 impl Origin {
     fn named(name: &str, opaque: bool) -> Self {
-        Origin {
-            text: name.to_ascii_lowercase(),
-            sdks: BTreeSet::new(),
+        let mut origin = Origin {
             opaque,
+            ..Origin::default()
+        };
+        origin.push_text("", name);
+        origin
+    }
+
+    fn push_text(&mut self, separator: &str, text: &str) {
+        if text.is_empty() || self.text.len() + separator.len() + text.len() > MAX_ORIGIN_TEXT {
+            return;
         }
+        if !self.text.is_empty() {
+            self.text.push_str(separator);
+        }
+        self.text.push_str(&text.to_ascii_lowercase());
     }
 
     fn merge(&mut self, other: &Origin) {
-        if !other.text.is_empty() {
-            if !self.text.is_empty() {
-                self.text.push('|');
-            }
-            self.text.push_str(&other.text);
-        }
+        self.push_text("|", &other.text);
         self.sdks.extend(other.sdks.iter().cloned());
         self.opaque |= other.opaque;
     }
 
     fn member(&mut self, name: &str) {
-        self.text.push('.');
-        self.text.push_str(&name.to_ascii_lowercase());
+        self.push_text(".", name);
     }
 
     /// Made from the SDK: its producer names the sink's receiver hint or an import of it.
@@ -596,7 +583,9 @@ impl<'a> Context<'a> {
                     Some(o) => origin.merge(o),
                     None => origin.opaque = true,
                 },
-                Read::Var { name, members } => origin.merge(&self.name_origin(name, members, state)),
+                Read::Var { name, members } => {
+                    origin.merge(&self.name_origin(name, members, state))
+                }
             }
         }
         origin
@@ -647,10 +636,16 @@ impl<'a> Context<'a> {
                 o
             }
             None => {
-                // A fresh value (`Journal()`, `createClient(..)`), named by its function
-                // unless that function is the app's own, defined in this file.
-                let own = self.helpers.contains_key(call.method.as_str());
-                let mut o = Origin::named(if own { "" } else { &call.method }, false);
+                // A fresh value (`Journal()`, `createClient(..)`). Where imports bind
+                // names (Kotlin, Java, JS, Rust) an SDK constructor or factory is one of
+                // them, so the name alone says nothing (`DebugAnalytics()` is the app's);
+                // Swift, Objective-C and Dart import whole modules, so there the name
+                // (`Posthog()`) is all there is, unless this file defines the function.
+                let named = matches!(
+                    self.language,
+                    Language::Swift | Language::Objc | Language::Dart
+                ) && !self.helpers.contains_key(call.method.as_str());
+                let mut o = Origin::named(if named { &call.method } else { "" }, false);
                 if let Some(sdk) = self.import_sdks.get(&call.method.to_ascii_lowercase()) {
                     o.sdks.insert(sdk.clone());
                 }
@@ -876,13 +871,163 @@ mod tests {
             .collect()
     }
 
+    /// The flows found in one source file: `(sdk, line)` of each sink.
+    fn flows(path: &str, text: &str) -> Vec<(String, u32)> {
+        let catalog = Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        let (language, ir) = match path.rsplit('.').next() {
+            Some("kt") => (Language::Kotlin, crate::extract::kotlin::lower(&input)),
+            Some("dart") => (Language::Dart, crate::extract::dart::lower(&input)),
+            Some("swift") => (Language::Swift, crate::extract::swift::lower(&input)),
+            _ => (
+                Language::Javascript,
+                crate::extract::javascript::lower(&input, false),
+            ),
+        };
+        analyze(&input, language, &ir.expect("lowered"))
+            .evidence
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EvidenceKind::Flow { sdk, .. } => Some((sdk, e.at.line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const KOTLIN_ACTIVITY: &str = r#"import com.google.android.gms.location.LocationServices
+import com.google.firebase.analytics.FirebaseAnalytics
+
+class Journal { fun logEvent(name: String, lat: Double) {} }
+
+class Screen(private val tracker: FirebaseAnalytics) {
+    private val journal = Journal()
+    private val analytics = DebugAnalytics()
+    private lateinit var firebaseAnalytics: FirebaseAnalytics
+    fun onStart() {
+        val fa = FirebaseAnalytics.getInstance(this)
+        LocationServices.getFusedLocationProviderClient(this).lastLocation.addOnSuccessListener { loc ->
+            journal.logEvent("a", loc.latitude)
+            analytics.logEvent("b", loc.latitude)
+            tracker.logEvent("c", loc.latitude)
+            fa.logEvent("d", loc.latitude)
+            firebaseAnalytics.logEvent("e", loc.latitude)
+        }
+    }
+}
+"#;
+
+    #[test]
+    fn kotlin_receivers_made_in_the_file_are_sinks_only_when_made_from_the_sdk() {
+        // journal/analytics are the app's own objects; `tracker` is a parameter whose
+        // name does not name the SDK (its type is not in the IR); `fa` is made from the
+        // SDK; `firebaseAnalytics` has no visible value but its name names the SDK.
+        assert_eq!(
+            flows("Screen.kt", KOTLIN_ACTIVITY),
+            vec![
+                ("firebase-analytics".to_string(), 16),
+                ("firebase-analytics".to_string(), 17)
+            ]
+        );
+    }
+
+    #[test]
+    fn js_objects_made_by_an_imported_sdk_function_are_sinks_and_a_local_object_is_not() {
+        let text = r#"import { createClient, useAnalytics } from '@segment/analytics-react-native';
+const seg = createClient({ writeKey: 'k' });
+const analytics = { track(name, props) { console.log(name, props); } };
+function checkIn() {
+  const { track } = useAnalytics();
+  navigator.geolocation.getCurrentPosition((pos) => {
+    analytics.track('own', { lat: pos.coords.latitude });
+    seg.track('seg', { lat: pos.coords.latitude });
+    track('hook', { lat: pos.coords.latitude });
+  });
+}
+"#;
+        assert_eq!(
+            flows("checkin.js", text),
+            vec![("segment".to_string(), 8), ("segment".to_string(), 9)]
+        );
+    }
+
+    #[test]
+    fn js_a_bare_call_of_a_function_imported_from_the_sdk_is_a_sink() {
+        let text = r#"import * as amplitude from '@amplitude/analytics-browser';
+import { track } from '@amplitude/analytics-browser';
+function track2(name, props) { console.log(name, props); }
+navigator.geolocation.getCurrentPosition((pos) => {
+  track('fix', { lat: pos.coords.latitude });
+  track2('own', { lat: pos.coords.latitude });
+  amplitude.track('ns', { lat: pos.coords.latitude });
+});
+"#;
+        assert_eq!(
+            flows("fix.js", text),
+            vec![("amplitude".to_string(), 5), ("amplitude".to_string(), 7)]
+        );
+    }
+
+    #[test]
+    fn dart_generic_verb_on_a_variable_made_from_an_sdk_field_is_a_sink() {
+        let text = r#"import 'package:geolocator/geolocator.dart';
+import 'package:mixpanel_flutter/mixpanel_flutter.dart';
+class S {
+  late final Mixpanel mixpanel;
+  final cache = <String, double>{};
+  Future<void> init() async { mixpanel = await Mixpanel.init('t', trackAutomaticEvents: false); }
+  Future<void> go() async {
+    final pos = await Geolocator.getCurrentPosition();
+    final people = mixpanel.getPeople();
+    people.set('lat', pos.latitude);
+    cache.set('lat', pos.latitude);
+  }
+}
+"#;
+        assert_eq!(flows("s.dart", text), vec![("mixpanel".to_string(), 10)]);
+    }
+
+    #[test]
+    fn swift_fields_made_from_the_sdk_are_sinks() {
+        let text = r#"import CoreLocation
+import FirebaseAnalytics
+import Mixpanel
+final class Reporter {
+    let analytics = Analytics.self
+    let manager = CLLocationManager()
+    var mp: MixpanelInstance?
+    init() { self.mp = Mixpanel.mainInstance() }
+    func report() {
+        let lat = manager.location?.coordinate.latitude ?? 0
+        let people = mp?.people
+        people?.set(property: "lat", to: lat)
+        analytics.logEvent("here", parameters: ["lat": lat])
+    }
+}
+"#;
+        assert_eq!(
+            flows("Reporter.swift", text),
+            vec![
+                ("mixpanel".to_string(), 12),
+                ("firebase-analytics".to_string(), 13)
+            ]
+        );
+    }
+
     #[test]
     fn a_required_module_is_not_the_page_global_of_the_same_name() {
         let found = presences(
             "app.js",
             "function f() {\n  const Sentry = require('@sentry/react-native');\n  Sentry.addBreadcrumb({});\n}\n",
         );
-        assert!(found.iter().all(|(_, via)| *via == Presence::Import), "{found:?}");
+        assert!(
+            found.iter().all(|(_, via)| *via == Presence::Import),
+            "{found:?}"
+        );
         assert!(!found.is_empty());
     }
 
