@@ -27,19 +27,13 @@ impl Prefilter {
             literals.extend(ids.crates.iter().map(|c| c.replace('-', "_")));
             literals.extend(ids.web_globals.iter().cloned());
             literals.extend(ids.web_script_hosts.iter().map(|h| host_of(h)));
-            literals.extend(sdk.tie_apis.iter().filter_map(|t| t.receiver.clone()));
-            literals.extend(sdk.sinks.iter().filter_map(|s| s.receiver.clone()));
+            // Tie-API and sink receivers are not literals: those calls only count in a
+            // file that imports the SDK (or names its package), which the identifiers
+            // above already find.
         }
         for cap in capabilities {
             for api in &cap.apis {
-                match &api.receiver {
-                    Some(receiver) if !api.distinctive => {
-                        // `navigator.geolocation` is found by its last segment.
-                        let last = receiver.rsplit('.').next().unwrap_or(receiver);
-                        literals.push(last.to_string());
-                    }
-                    _ => literals.extend(api.methods.iter().cloned()),
-                }
+                literals.extend(api_literals(api));
             }
             literals.extend(cap.packages.npm.iter().cloned());
             literals.extend(cap.packages.pub_dev.iter().map(|n| format!("package:{n}/")));
@@ -50,8 +44,6 @@ impl Prefilter {
         literals.dedup();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
-            // Receivers match case-insensitively (`locationManager` for `LocationManager`).
-            .ascii_case_insensitive(true)
             .build(&literals)
             .ok();
         Prefilter {
@@ -72,6 +64,41 @@ impl Prefilter {
     /// The literal set, one per line for `privlint catalog --literals`.
     pub fn literals(&self) -> &[String] {
         &self.literals
+    }
+}
+
+/// What a file calling `api` must contain: the receiver's type name (and the variable
+/// name it usually gets), a dotted object path as written, or — for calls found by
+/// method name — the argument hint or the method itself.
+fn api_literals(api: &super::ApiDef) -> Vec<String> {
+    match &api.receiver {
+        Some(receiver) if !api.distinctive => {
+            let last = receiver.rsplit('.').next().unwrap_or(receiver);
+            if last.starts_with(|c: char| c.is_ascii_uppercase()) {
+                vec![last.to_string(), lower_camel(last)]
+            } else {
+                // `navigator.geolocation`, `Permission.microphone`: written out in code.
+                vec![receiver.clone()]
+            }
+        }
+        _ if !api.argument_hints.is_empty() => api
+            .argument_hints
+            .iter()
+            .filter_map(|h| {
+                h.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .max_by_key(|t| t.len())
+                    .map(str::to_string)
+            })
+            .collect(),
+        _ => api.methods.clone(),
+    }
+}
+
+fn lower_camel(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
