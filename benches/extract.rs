@@ -54,7 +54,12 @@ fn prefilter_miss(bencher: divan::Bencher, bytes: usize) {
     let prefilter = catalog().prefilter();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| prefilter.is_relevant(divan::black_box(text.as_bytes())));
+        .bench(|| {
+            prefilter.is_relevant(
+                privlint::catalog::Language::Kotlin,
+                divan::black_box(text.as_bytes()),
+            )
+        });
 }
 
 #[divan::bench(args = [4 * 1024, 64 * 1024])]
@@ -63,7 +68,12 @@ fn prefilter_hit(bencher: divan::Bencher, bytes: usize) {
     let prefilter = catalog().prefilter();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| prefilter.is_relevant(divan::black_box(text.as_bytes())));
+        .bench(|| {
+            prefilter.is_relevant(
+                privlint::catalog::Language::Kotlin,
+                divan::black_box(text.as_bytes()),
+            )
+        });
 }
 
 #[divan::bench(args = [4 * 1024, 64 * 1024])]

@@ -186,7 +186,10 @@ fn analyse_file(
         Ok(t) => t,
         Err(reason) => return problem(reason),
     };
-    let parsed_at_all = !kind.is_source() || catalog.prefilter().is_relevant(&bytes);
+    let parsed_at_all = match crate::extract::language_of(kind) {
+        Some(language) => catalog.prefilter().is_relevant(language, text.as_bytes()),
+        None => true,
+    };
     if parsed_at_all && let Some(depth) = nesting_beyond_limit(&text, kind) {
         return problem(format!(
             "nests deeper than {MAX_NESTING} levels (at least {depth}); not parsed, to keep the scan bounded"

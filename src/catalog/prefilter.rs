@@ -1,76 +1,113 @@
-//! One Aho-Corasick automaton over every selective literal in the catalog: a source
-//! file with no hit cannot produce evidence and is never parsed.
+//! One Aho-Corasick automaton per source language over the catalog's selective
+//! literals: a source file with no hit cannot produce evidence and is never parsed.
+//!
+//! Each language only gets the literals that can matter in it (Java/Kotlin package
+//! prefixes, Swift modules, npm names and page globals, pub.dev and crate names, and the
+//! capability APIs of that language), so a common word in one ecosystem's identifiers
+//! never forces another language's files through the parser.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{CapabilityDef, SdkDef};
+use super::{ApiDef, CapabilityDef, Language, SdkDef};
 
 #[derive(Debug)]
 pub struct Prefilter {
+    /// Every literal of every language, sorted, for `privlint catalog --literals`.
     literals: Vec<String>,
-    automaton: Option<AhoCorasick>,
+    /// Indexed like [`Language::ALL`]; `None` lets every file through (slow, never wrong).
+    automata: Vec<Option<AhoCorasick>>,
 }
 
 impl Prefilter {
     pub(super) fn build(sdks: &[SdkDef], capabilities: &[CapabilityDef]) -> Prefilter {
-        let mut literals: Vec<String> = Vec::new();
-        for sdk in sdks {
-            let ids = &sdk.identifiers;
-            literals.extend(
-                ids.android_packages
-                    .iter()
-                    .map(|p| p.trim_end_matches('.').to_string()),
+        let mut all = Vec::new();
+        let mut automata = Vec::new();
+        for language in Language::ALL {
+            let mut literals = language_literals(language, sdks, capabilities);
+            literals.retain(|l| l.len() >= 3);
+            literals.sort();
+            literals.dedup();
+            automata.push(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&literals)
+                    .ok(),
             );
-            literals.extend(ids.ios_modules.iter().cloned());
-            literals.extend(ids.npm.iter().map(|n| n.trim_end_matches("/*").to_string()));
-            literals.extend(ids.pub_dev.iter().map(|n| format!("package:{n}/")));
-            literals.extend(ids.crates.iter().map(|c| c.replace('-', "_")));
-            literals.extend(ids.web_globals.iter().cloned());
-            literals.extend(ids.web_script_hosts.iter().map(|h| host_of(h)));
-            // Tie-API and sink receivers are not literals: those calls only count in a
-            // file that imports the SDK (or names its package), which the identifiers
-            // above already find.
+            all.extend(literals);
         }
-        for cap in capabilities {
-            for api in &cap.apis {
-                literals.extend(api_literals(api));
-            }
-            literals.extend(cap.packages.npm.iter().cloned());
-            literals.extend(cap.packages.pub_dev.iter().map(|n| format!("package:{n}/")));
-            literals.extend(cap.packages.crates.iter().map(|c| c.replace('-', "_")));
-        }
-        literals.retain(|l| l.len() >= 3);
-        literals.sort();
-        literals.dedup();
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&literals)
-            .ok();
+        all.sort();
+        all.dedup();
         Prefilter {
-            literals,
-            automaton,
+            literals: all,
+            automata,
         }
     }
 
-    /// Whether the bytes mention anything the catalog knows. A catalog whose automaton
-    /// could not be built lets every file through (slow, never wrong).
-    pub fn is_relevant(&self, bytes: &[u8]) -> bool {
-        match &self.automaton {
-            Some(ac) => ac.is_match(bytes),
-            None => true,
+    /// Whether a file of `language` mentions anything the catalog knows for it.
+    pub fn is_relevant(&self, language: Language, bytes: &[u8]) -> bool {
+        let index = Language::ALL.iter().position(|l| *l == language);
+        match index.and_then(|i| self.automata.get(i)) {
+            Some(Some(ac)) => ac.is_match(bytes),
+            _ => true,
         }
     }
 
-    /// The literal set, one per line for `privlint catalog --literals`.
+    /// The literal set of all languages, one per line for `privlint catalog --literals`.
     pub fn literals(&self) -> &[String] {
         &self.literals
     }
 }
 
+fn language_literals(
+    language: Language,
+    sdks: &[SdkDef],
+    capabilities: &[CapabilityDef],
+) -> Vec<String> {
+    let mut literals: Vec<String> = Vec::new();
+    // Tie-API and sink receivers are not literals: those calls only count in a file that
+    // imports the SDK (or names its package), which the identifiers below find.
+    for sdk in sdks {
+        let ids = &sdk.identifiers;
+        match language {
+            Language::Kotlin | Language::Java => {
+                literals.extend(
+                    ids.android_packages
+                        .iter()
+                        .map(|p| p.trim_end_matches('.').to_string()),
+                );
+            }
+            Language::Swift | Language::Objc => literals.extend(ids.ios_modules.iter().cloned()),
+            Language::Javascript => {
+                literals.extend(ids.npm.iter().map(|n| n.trim_end_matches("/*").to_string()));
+                literals.extend(ids.web_globals.iter().cloned());
+                literals.extend(ids.web_script_hosts.iter().map(|h| host_of(h)));
+            }
+            Language::Dart => literals.extend(ids.pub_dev.iter().map(|n| format!("package:{n}/"))),
+            Language::Rust => literals.extend(ids.crates.iter().map(|c| c.replace('-', "_"))),
+        }
+    }
+    for cap in capabilities {
+        for api in cap.apis.iter().filter(|a| a.languages.contains(&language)) {
+            literals.extend(api_literals(api));
+        }
+        match language {
+            Language::Javascript => literals.extend(cap.packages.npm.iter().cloned()),
+            Language::Dart => {
+                literals.extend(cap.packages.pub_dev.iter().map(|n| format!("package:{n}/")))
+            }
+            Language::Rust => {
+                literals.extend(cap.packages.crates.iter().map(|c| c.replace('-', "_")))
+            }
+            _ => {}
+        }
+    }
+    literals
+}
+
 /// What a file calling `api` must contain: the receiver's type name (and the variable
 /// name it usually gets), a dotted object path as written, or — for calls found by
 /// method name — the argument hint or the method itself.
-fn api_literals(api: &super::ApiDef) -> Vec<String> {
+fn api_literals(api: &ApiDef) -> Vec<String> {
     match &api.receiver {
         Some(receiver) if !api.distinctive => {
             let last = receiver.rsplit('.').next().unwrap_or(receiver);
@@ -104,4 +141,32 @@ fn lower_camel(name: &str) -> String {
 
 fn host_of(entry: &str) -> String {
     entry.split('/').next().unwrap_or(entry).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{Catalog, Language};
+
+    #[test]
+    fn each_language_sees_only_its_own_identifiers() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let prefilter = catalog.prefilter();
+        let kotlin = b"import com.appsflyer.AppsFlyerLib\n";
+        assert!(prefilter.is_relevant(Language::Kotlin, kotlin));
+        // A page global is no reason to parse a Kotlin file.
+        assert!(!prefilter.is_relevant(Language::Kotlin, b"val heap = gtag(branch)\n"));
+        assert!(prefilter.is_relevant(Language::Javascript, b"gtag('event', 'x');\n"));
+        assert!(prefilter.is_relevant(
+            Language::Dart,
+            b"import 'package:geolocator/geolocator.dart';\n"
+        ));
+        assert!(
+            !prefilter.is_relevant(Language::Dart, b"import 'package:flutter/material.dart';\n")
+        );
+        // A variable named after its type is enough for a capability API.
+        assert!(prefilter.is_relevant(
+            Language::Kotlin,
+            b"locationManager.getLastKnownLocation(p)\n"
+        ));
+    }
 }

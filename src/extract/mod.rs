@@ -110,7 +110,14 @@ pub fn extract(kind: FileKind, input: &FileInput) -> FileFacts {
 }
 
 fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
-    if !input.catalog.prefilter().is_relevant(input.bytes) {
+    let Some(language) = language_of(kind) else {
+        return FileFacts::default();
+    };
+    if !input
+        .catalog
+        .prefilter()
+        .is_relevant(language, input.text.as_bytes())
+    {
         return FileFacts::default();
     }
     let lowered = match kind {
@@ -123,9 +130,6 @@ fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
         FileKind::Dart => dart::lower(input),
         FileKind::Rust => rust::lower(input),
         _ => return FileFacts::default(),
-    };
-    let Some(language) = language_of(kind) else {
-        return FileFacts::default();
     };
     match lowered {
         Ok(ir) => analyze::analyze(input, language, &ir),
