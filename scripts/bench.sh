@@ -101,7 +101,7 @@ cat $(find tree -type f) >/dev/null 2>&1 || find tree -type f -exec cat {} + >/d
 echo "== full tree"
 measure privlint "$PRIVLINT" scan tree --format json --fail-on never
 # -i: the prefilter matches its literals ASCII-case-insensitively, so ripgrep must too.
-measure ripgrep rg -i -F -f literals.txt -c tree
+measure ripgrep rg -F -f literals.txt -c tree
 if [ "$SEMGREP" = 1 ]; then
   sg_tree=tree
   if [ -n "${SEMGREP_FILES:-}" ]; then
@@ -136,7 +136,7 @@ if [ -n "$SCALES" ]; then
     python3 "$here/bench-gen.py" "tree$s" $((FILES * s)) $((MB * s)) 7 >/dev/null
     cat $(find "tree$s" -type f) >/dev/null 2>&1 || true
     measure "privlint_x$s" "$PRIVLINT" scan "tree$s" --format json --fail-on never
-    measure "ripgrep_x$s" rg -i -F -f literals.txt -c "tree$s"
+    measure "ripgrep_x$s" rg -F -f literals.txt -c "tree$s"
     rm -rf "tree$s"
   done
 fi

@@ -119,6 +119,8 @@ struct Target {
     root: PathBuf,
     /// Scan-relative files or folders whose findings are reported; empty: all.
     only: Vec<String>,
+    /// The app folders of the named files: the only folders walked; empty: all.
+    context: Vec<PathBuf>,
 }
 
 fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
@@ -131,6 +133,7 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
         return Ok(Target {
             root: PathBuf::from("."),
             only: Vec::new(),
+            context: Vec::new(),
         });
     }
     if let [single] = paths
@@ -139,6 +142,7 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
         return Ok(Target {
             root: single.clone(),
             only: Vec::new(),
+            context: Vec::new(),
         });
     }
     // Named files: scan the current folder for context, report only theirs.
@@ -153,7 +157,80 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
                 .to_string()
         })
         .collect();
-    Ok(Target { root, only })
+    let mut context: Vec<PathBuf> = Vec::new();
+    for dir in paths.iter().map(|p| app_folder(&root, p)) {
+        if !context.iter().any(|c| dir.starts_with(c)) {
+            context.retain(|c| !c.starts_with(&dir));
+            context.push(dir);
+        }
+    }
+    Ok(Target {
+        root,
+        only,
+        context,
+    })
+}
+
+/// Files that mark the folder of a project: the app a named file belongs to lies at or
+/// below the nearest folder holding one.
+const PROJECT_MARKERS: &[&str] = &[
+    "settings.gradle",
+    "settings.gradle.kts",
+    "package.json",
+    "pubspec.yaml",
+    "Podfile",
+    "project.yml",
+    "Cargo.toml",
+    "tauri.conf.json",
+];
+
+/// The folder to analyse for a named file's app: the nearest ancestor holding a project
+/// marker (its native `android/`, `ios/` or `src-tauri/` folder widened to the
+/// cross-platform project above it), or `root` when there is none. Walking only that
+/// folder keeps the pre-commit case fast in a large monorepo.
+fn app_folder(root: &Path, named: &Path) -> PathBuf {
+    let has_marker = |dir: &Path| {
+        PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file())
+            || std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".xcodeproj"))
+            })
+    };
+    let start = if named.is_dir() {
+        named
+    } else {
+        named.parent().unwrap_or(root)
+    };
+    let mut found = None;
+    for dir in start.ancestors() {
+        if dir.as_os_str().is_empty() || dir == root {
+            break;
+        }
+        if has_marker(dir) {
+            found = Some(dir.to_path_buf());
+            break;
+        }
+    }
+    let Some(mut folder) = found else {
+        return root.to_path_buf();
+    };
+    let native = folder.file_name().is_some_and(|n| {
+        ["android", "ios", "macos", "web", "src-tauri"].contains(&n.to_string_lossy().as_ref())
+    });
+    if native
+        && let Some(parent) = folder.parent()
+        && ["package.json", "pubspec.yaml"]
+            .iter()
+            .any(|m| parent.join(m).is_file())
+    {
+        folder = parent.to_path_buf();
+    }
+    if folder.as_os_str().is_empty() {
+        root.to_path_buf()
+    } else {
+        folder
+    }
 }
 
 fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy, Failure> {
@@ -201,6 +278,7 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         threads: args.threads,
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
+        subroots: target.context.clone(),
     };
     let analysis = with_progress(args.quiet, || {
         scan::analyse(&target.root, &catalog, &options)

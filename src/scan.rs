@@ -31,6 +31,9 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// `paths.ignore` globs of the policy (scan-relative).
     pub ignore: Vec<String>,
+    /// Folders under the root to walk instead of the whole root (the app folders of the
+    /// files named on the command line).
+    pub subroots: Vec<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -39,6 +42,7 @@ impl Default for ScanOptions {
             threads: 0,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             ignore: Vec::new(),
+            subroots: Vec::new(),
         }
     }
 }
@@ -69,7 +73,7 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     } else {
         options.threads
     };
-    let walked = walk::walk(root, threads);
+    let walked = walk::walk(root, &options.subroots, threads);
     let ignore = crate::scan_globs(&options.ignore);
     let candidates: Vec<_> = walked
         .files

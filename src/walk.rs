@@ -181,10 +181,16 @@ const SKIPPED_DIRS: &[&str] = &[
 
 /// Walk `root` in parallel: .gitignore aware, never following symbolic links (so never
 /// leaving the root), skipping build outputs and vendored folders (counted, with reason).
-pub fn walk(root: &Path, threads: usize) -> WalkResult {
+///
+/// `subroots` (folders under `root`) limit the walk to those folders; paths stay
+/// relative to `root`. Empty means the whole root.
+pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
     let result = Mutex::new(WalkResult::default());
     let root_owned = root.to_path_buf();
-    let mut builder = WalkBuilder::new(root);
+    let mut builder = WalkBuilder::new(subroots.first().map_or(root, PathBuf::as_path));
+    for extra in subroots.iter().skip(1) {
+        builder.add(extra);
+    }
     builder
         .hidden(false)
         .follow_links(false)

@@ -359,3 +359,40 @@ fn catalog_check_validates_a_user_catalog() {
     let broken = privlint(&["catalog", "check", dir.path().to_str().unwrap()]);
     assert_eq!(broken.status.code(), Some(2));
 }
+
+#[test]
+fn a_named_file_is_analysed_with_its_own_app_only() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(&dir.path().join("apps/shop"), Some(DENY_APPSFLYER));
+    write(
+        &dir.path().join("apps/shop"),
+        "settings.gradle",
+        "include ':app'\n",
+    );
+    // Another app of the monorepo: not walked when only a shop file is named.
+    android_app(&dir.path().join("apps/news"), None);
+    write(
+        &dir.path().join("apps/news"),
+        "settings.gradle",
+        "include ':app'\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args([
+            "scan",
+            "apps/shop/app/build.gradle",
+            "--policy",
+            "apps/shop/privlint.yaml",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    // settings.gradle, app/build.gradle and the manifest of the shop app; not the news app.
+    assert_eq!(doc["summary"]["files_scanned"], 3, "{doc}");
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{doc}");
+    assert_eq!(findings[0]["code"], "PL101");
+    assert_eq!(findings[0]["path"], "apps/shop/app/build.gradle");
+}
