@@ -194,7 +194,13 @@ fn analyse_file(
         Some(language) => catalog.prefilter().is_relevant(language, text.as_bytes()),
         None => true,
     };
-    if parsed_at_all && let Some(depth) = nesting_beyond_limit(&text, kind) {
+    if !parsed_at_all {
+        // Nothing the catalog knows is in this source file: done after one pass.
+        let mut facts = FileFacts::default();
+        facts.allows = suppress::inline_allows(relative, &text);
+        return FileOutcome::Analysed(facts);
+    }
+    if let Some(depth) = nesting_beyond_limit(&text, kind) {
         return problem(format!(
             "nests deeper than {MAX_NESTING} levels (at least {depth}); not parsed, to keep the scan bounded"
         ));

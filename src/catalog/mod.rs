@@ -23,6 +23,9 @@ pub struct Catalog {
     exact: HashMap<(IdKind, String), usize>,
     /// Package prefixes sorted longest first, for boundary-respecting prefix matches.
     packages: Vec<(String, usize)>,
+    /// Every method name of every SDK sink and tie API: most calls are neither, and this
+    /// answers that without walking the SDK list.
+    sdk_methods: std::collections::HashSet<String>,
     prefilter: Prefilter,
 }
 
@@ -105,6 +108,15 @@ impl Catalog {
         }
         packages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         let prefilter = Prefilter::build(&sdks, &capabilities);
+        let sdk_methods = sdks
+            .iter()
+            .flat_map(|sdk| {
+                sdk.sinks
+                    .iter()
+                    .flat_map(|s| s.methods.iter().cloned())
+                    .chain(sdk.tie_apis.iter().map(|t| t.method.clone()))
+            })
+            .collect();
         Catalog {
             version,
             categories,
@@ -113,6 +125,7 @@ impl Catalog {
             sdk_index,
             exact,
             packages,
+            sdk_methods,
             prefilter,
         }
     }
@@ -127,6 +140,11 @@ impl Catalog {
 
     pub fn category(&self, id: &str) -> Option<&CategoryDef> {
         self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// Whether any SDK has a sink or tie API of this name.
+    pub fn is_sdk_method(&self, method: &str) -> bool {
+        self.sdk_methods.contains(method)
     }
 
     pub fn prefilter(&self) -> &Prefilter {

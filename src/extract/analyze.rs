@@ -499,7 +499,7 @@ impl<'a> Context<'a> {
     }
 
     fn tie_api(&self, call: &CallIr) -> Option<(&'a SdkDef, &'a str)> {
-        if self.first_party_call(call) {
+        if !self.catalog.is_sdk_method(&call.method) || self.first_party_call(call) {
             return None;
         }
         self.catalog.sdks.iter().find_map(|sdk| {
@@ -528,7 +528,7 @@ impl<'a> Context<'a> {
     }
 
     fn sink(&self, call: &CallIr, state: &FlowState) -> Option<&'a SdkDef> {
-        if self.first_party_call(call) {
+        if !self.catalog.is_sdk_method(&call.method) || self.first_party_call(call) {
             return None;
         }
         let receiver = self.receiver_origin(call, state);
@@ -743,10 +743,15 @@ impl<'a> Context<'a> {
     }
 
     fn global_sdk(&self, call: &CallIr) -> Option<&'a SdkDef> {
-        self.catalog
-            .sdks
-            .iter()
-            .find(|sdk| self.global_of(sdk, call))
+        // Look the one candidate name up instead of asking every SDK.
+        let name = match call.receiver.as_deref() {
+            None => call.method.as_str(),
+            Some(r) => {
+                let root = r.trim_start_matches("window.");
+                root.split(['.', '(', '?']).next().unwrap_or(root)
+            }
+        };
+        Some(self.catalog.lookup(IdKind::Global, name)?).filter(|sdk| self.global_of(sdk, call))
     }
 
     fn helper(&self, call: &CallIr) -> Option<&'a FunctionIr> {
