@@ -212,7 +212,7 @@ fn analyse_file(
         catalog,
     };
     // A bug in one extractor must not take the scan down: it becomes PL900.
-    let extracted = catch_unwind(AssertUnwindSafe(|| extract::extract(kind, &input)));
+    let extracted = quietly_caught(|| extract::extract(kind, &input));
     match extracted {
         Ok(mut facts) => {
             if let Some(skip) = facts
@@ -342,4 +342,27 @@ mod tests {
         assert!(decode(b"a\0b", FileKind::Swift).is_err());
         assert_eq!(decode(b"caf\xE9", FileKind::Java).unwrap(), "caf\u{FFFD}");
     }
+}
+
+thread_local! {
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run one file's extraction, catching a panic. The panic is reported as PL900 naming
+/// the file, so the default hook's stderr message (and backtrace) is kept out of the
+/// output while this thread is inside; panics elsewhere still print as usual.
+fn quietly_caught<T>(work: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(true));
+    let result = catch_unwind(AssertUnwindSafe(work));
+    CATCHING.with(|c| c.set(false));
+    result
 }

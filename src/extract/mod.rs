@@ -75,6 +75,7 @@ pub fn language_of(kind: FileKind) -> Option<Language> {
 /// Extract the facts of one file. Never panics on bad input: parse failures become
 /// `FileFacts::problems` (PL900).
 pub fn extract(kind: FileKind, input: &FileInput) -> FileFacts {
+    treesitter::reset_column_mark();
     match kind {
         FileKind::AndroidManifest => android_manifest::extract(input),
         FileKind::GradleBuild => gradle::extract_build(input),

@@ -57,10 +57,36 @@ pub fn location(node: Node, path: &str, source: &str) -> Location {
     let p = node.start_position();
     // tree-sitter columns are bytes; report characters.
     let line_start = node.start_byte() - p.column;
-    let column = source
-        .get(line_start..node.start_byte())
-        .map_or(p.column, |s| s.chars().count());
+    let column = char_column(source, line_start, node.start_byte()).unwrap_or(p.column);
     Location::new(path, p.row as u32 + 1, column as u32 + 1)
+}
+
+/// Where the last column was counted: (text address, text length, line start, byte,
+/// characters from the line start to that byte).
+type ColumnMark = (usize, usize, usize, usize, usize);
+
+thread_local! {
+    static LAST_COLUMN: std::cell::Cell<Option<ColumnMark>> = const { std::cell::Cell::new(None) };
+}
+
+/// Forget the column mark: called before each file, so a new text that happens to get
+/// the same address and length never reuses an old count.
+pub fn reset_column_mark() {
+    LAST_COLUMN.with(|c| c.set(None));
+}
+
+/// Characters between `line_start` and `byte`. Counting from the line start for every
+/// node is quadratic on a very long line (minified or generated code), so the count
+/// continues from the previous answer on the same line when it lies before `byte`.
+fn char_column(source: &str, line_start: usize, byte: usize) -> Option<usize> {
+    let key = (source.as_ptr() as usize, source.len(), line_start);
+    let (from, base) = match LAST_COLUMN.with(std::cell::Cell::get) {
+        Some((ptr, len, start, at, chars)) if (ptr, len, start) == key && at <= byte => (at, chars),
+        _ => (line_start, 0),
+    };
+    let chars = base + source.get(from..byte)?.chars().count();
+    LAST_COLUMN.with(|c| c.set(Some((key.0, key.1, key.2, byte, chars))));
+    Some(chars)
 }
 
 /// Pre-order iterator over every node of a tree (no recursion: deep trees are safe).
@@ -95,4 +121,20 @@ pub fn is_comment_or_string(node: Node) -> bool {
         n = cur.parent();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_column;
+
+    #[test]
+    fn columns_count_characters_forward_and_backward_on_a_line() {
+        let text = "aé€b\nxyz";
+        assert_eq!(char_column(text, 0, 0), Some(0));
+        assert_eq!(char_column(text, 0, 3), Some(2)); // after `a` and `é`
+        assert_eq!(char_column(text, 0, 6), Some(3)); // after `€`
+        assert_eq!(char_column(text, 0, 1), Some(1)); // going back restarts the count
+        assert_eq!(char_column(text, 8, 10), Some(2));
+        assert_eq!(char_column(text, 0, 2), None); // inside `é`
+    }
 }
