@@ -310,6 +310,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_panic_in_one_file_is_caught_and_the_thread_goes_on() {
+        let caught = quietly_caught(|| -> u8 { panic!("extractor bug") });
+        let message = caught.expect_err("the panic is caught");
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"extractor bug"));
+        assert_eq!(quietly_caught(|| 7).ok(), Some(7));
+        assert!(!CATCHING.with(std::cell::Cell::get));
+    }
+
+    #[test]
     fn nesting_guard_counts_brackets_and_xml_elements() {
         let deep = format!(
             "{}{}",
