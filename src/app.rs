@@ -212,6 +212,15 @@ fn app_folder(root: &Path, named: &Path) -> PathBuf {
             break;
         }
     }
+    // A Gradle module without settings of its own: the module folder, unless a settings
+    // file above it makes it part of a multi-module project.
+    let found = found.or_else(|| {
+        let module = start
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && *d != root)
+            .find(|d| d.join("build.gradle").is_file() || d.join("build.gradle.kts").is_file())?;
+        Some(module.to_path_buf())
+    });
     let Some(mut folder) = found else {
         return root.to_path_buf();
     };

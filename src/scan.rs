@@ -196,9 +196,10 @@ fn analyse_file(
     };
     if !parsed_at_all {
         // Nothing the catalog knows is in this source file: done after one pass.
-        let mut facts = FileFacts::default();
-        facts.allows = suppress::inline_allows(relative, &text);
-        return FileOutcome::Analysed(facts);
+        return FileOutcome::Analysed(FileFacts {
+            allows: suppress::inline_allows(relative, &text),
+            ..FileFacts::default()
+        });
     }
     if let Some(depth) = nesting_beyond_limit(&text, kind) {
         return problem(format!(
