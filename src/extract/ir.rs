@@ -112,3 +112,50 @@ impl SourceIr {
         })
     }
 }
+
+/// Compact renderings of lowered functions for exact assertions in the language tests.
+#[cfg(test)]
+pub(crate) mod test_render {
+    use super::{FunctionIr, Op, Read, ValueIr};
+
+    /// `line: call#id receiver.method([reads] …)`, `line: targets = [reads]`, `return [reads]`.
+    pub(crate) fn ops_by_line(f: &FunctionIr) -> Vec<String> {
+        f.ops
+            .iter()
+            .map(|op| match op {
+                Op::Call(c) => format!(
+                    "{}: call#{} {}{}({})",
+                    c.at.line,
+                    c.id.0,
+                    c.receiver
+                        .as_deref()
+                        .map(|r| format!("{r}."))
+                        .unwrap_or_default(),
+                    c.method,
+                    c.args.iter().map(value).collect::<Vec<_>>().join(", ")
+                ),
+                Op::Assign(a) => format!(
+                    "{}: {} = {}",
+                    a.at.line,
+                    a.targets.join(","),
+                    value(&a.value)
+                ),
+                Op::Return(v) => format!("return {}", value(v)),
+            })
+            .collect()
+    }
+
+    /// `[name.member #call …]`: what a value reads.
+    pub(crate) fn value(v: &ValueIr) -> String {
+        let parts: Vec<String> = v
+            .reads
+            .iter()
+            .map(|r| match r {
+                Read::Var { name, members } if members.is_empty() => name.clone(),
+                Read::Var { name, members } => format!("{name}.{}", members.join(".")),
+                Read::Call(id) => format!("#{}", id.0),
+            })
+            .collect();
+        format!("[{}]", parts.join(" "))
+    }
+}

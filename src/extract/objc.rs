@@ -1196,48 +1196,7 @@ mod tests {
         lower(&input).expect("parses")
     }
 
-    fn render(f: &FunctionIr) -> Vec<String> {
-        f.ops
-            .iter()
-            .map(|op| match op {
-                Op::Call(c) => format!(
-                    "{}: call#{} {}{}({})",
-                    c.at.line,
-                    c.id.0,
-                    c.receiver
-                        .as_deref()
-                        .map(|r| format!("{r}."))
-                        .unwrap_or_default(),
-                    c.method,
-                    c.args
-                        .iter()
-                        .map(render_value)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Op::Assign(a) => format!(
-                    "{}: {} = {}",
-                    a.at.line,
-                    a.targets.join(","),
-                    render_value(&a.value)
-                ),
-                Op::Return(v) => format!("return {}", render_value(v)),
-            })
-            .collect()
-    }
-
-    fn render_value(v: &ValueIr) -> String {
-        let parts: Vec<String> = v
-            .reads
-            .iter()
-            .map(|r| match r {
-                Read::Var { name, members } if members.is_empty() => name.clone(),
-                Read::Var { name, members } => format!("{name}.{}", members.join(".")),
-                Read::Call(id) => format!("#{}", id.0),
-            })
-            .collect();
-        format!("[{}]", parts.join(" "))
-    }
+    use crate::extract::ir::test_render::ops_by_line as render;
 
     fn function<'i>(ir: &'i SourceIr, name: &str) -> &'i FunctionIr {
         ir.functions
