@@ -258,21 +258,7 @@ mod tests {
         f(&input)
     }
 
-    fn summary(facts: &FileFacts) -> Vec<String> {
-        facts
-            .evidence
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{} {} {}",
-                    e.at.line,
-                    e.at.column,
-                    e.kind.sdk().unwrap_or("-"),
-                    e.detail
-                )
-            })
-            .collect()
-    }
+    use crate::extract::plist::test_support::summary;
 
     #[test]
     fn podfile_pods_in_targets_helpers_and_abstract_targets() {

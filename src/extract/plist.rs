@@ -316,6 +316,25 @@ fn xml_escape(s: &str) -> String {
 /// shipped catalog's contents (which other work edits).
 #[cfg(test)]
 pub(crate) mod test_support {
+    use crate::model::FileFacts;
+
+    /// `line:column sdk detail` of every evidence, for exact assertions.
+    pub(crate) fn summary(facts: &FileFacts) -> Vec<String> {
+        facts
+            .evidence
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{} {} {}",
+                    e.at.line,
+                    e.at.column,
+                    e.kind.sdk().unwrap_or("-"),
+                    e.detail
+                )
+            })
+            .collect()
+    }
+
     use crate::catalog::{Catalog, CatalogFile};
 
     const YAML: &str = r#"

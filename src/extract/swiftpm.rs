@@ -411,21 +411,7 @@ mod tests {
         f(&input)
     }
 
-    fn summary(facts: &FileFacts) -> Vec<String> {
-        facts
-            .evidence
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{} {} {}",
-                    e.at.line,
-                    e.at.column,
-                    e.kind.sdk().unwrap_or("-"),
-                    e.detail
-                )
-            })
-            .collect()
-    }
+    use crate::extract::plist::test_support::summary;
 
     #[test]
     fn package_swift_dependencies() {
