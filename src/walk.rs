@@ -200,9 +200,17 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
         .require_git(false)
         .parents(false)
         .threads(threads);
-    builder.filter_entry(|entry| {
+    // Skipped folders are listed (once each, with the reason), never dropped silently.
+    let skipped_dirs = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let skipped_in_filter = std::sync::Arc::clone(&skipped_dirs);
+    builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        !(is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name()))
+        let skip = is_dir && entry.depth() > 0 && is_skipped_dir(entry.file_name());
+        if skip && skipped_dir_reason(entry.file_name()).is_some() {
+            let mut list = skipped_in_filter.lock().unwrap_or_else(|e| e.into_inner());
+            list.push(entry.path().to_path_buf());
+        }
+        !skip
     });
     builder.build_parallel().run(|| {
         let result = &result;
@@ -270,8 +278,31 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
     result.files.sort();
     result.problems.sort();
     result.problems.dedup();
+    let dirs = std::mem::take(&mut *skipped_dirs.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in dirs {
+        let name = dir.file_name().unwrap_or_default().to_os_string();
+        let relative = relative_path(root, &dir).unwrap_or_else(|lossy| lossy);
+        if let Some(reason) = skipped_dir_reason(&name) {
+            result.skipped.push(WalkProblem {
+                relative: format!("{relative}/"),
+                reason: reason.to_string(),
+            });
+        }
+    }
     result.skipped.sort();
     result
+}
+
+/// Why a skipped folder is not analysed; `None` for version-control and editor folders,
+/// which are never app code and not worth a line in every report.
+fn skipped_dir_reason(name: &std::ffi::OsStr) -> Option<&'static str> {
+    match name.to_str()? {
+        ".git" | ".hg" | ".svn" | ".idea" => None,
+        "node_modules" | "Pods" | "Carthage" | "bower_components" | ".pub-cache" => {
+            Some("vendored third-party code (the app's dependencies are read from its manifests)")
+        }
+        _ => Some("build output or tool cache"),
+    }
 }
 
 fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {

@@ -396,3 +396,24 @@ fn a_named_file_is_analysed_with_its_own_app_only() {
     assert_eq!(findings[0]["code"], "PL101");
     assert_eq!(findings[0]["path"], "apps/shop/app/build.gradle");
 }
+
+#[test]
+fn vendored_folders_are_skipped_with_a_reason_never_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    write(
+        dir.path(),
+        "node_modules/some-sdk/package.json",
+        "{\"name\": \"some-sdk\"}\n",
+    );
+    write(
+        dir.path(),
+        "app/build/generated/AndroidManifest.xml",
+        "<manifest/>\n",
+    );
+    let out = privlint(&["scan", dir.path().to_str().unwrap(), "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 skipped"), "{text}");
+    assert!(text.contains("skipped node_modules/: vendored"), "{text}");
+    assert!(text.contains("skipped app/build/: build output"), "{text}");
+}
