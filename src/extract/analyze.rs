@@ -167,6 +167,26 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
         first_party_names,
         import_sdks,
         fields: HashMap::new(),
+        local_bindings: ir
+            .functions
+            .iter()
+            .flat_map(|f| {
+                f.params
+                    .iter()
+                    .map(String::as_str)
+                    .chain(f.ops.iter().flat_map(|op| {
+                        match op {
+                            Op::Assign(a) => a
+                                .targets
+                                .iter()
+                                .map(|t| t.split('.').next().unwrap_or(t))
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    }))
+            })
+            .collect(),
+        text: input.text,
         helpers: ir
             .functions
             .iter()
@@ -248,6 +268,11 @@ struct Context<'a> {
     /// property initialisers) was made from; all its assignments merged.
     fields: HashMap<String, Origin>,
     helpers: HashMap<&'a str, &'a FunctionIr>,
+    /// Variables and parameters declared anywhere in the file (`const branch = …`,
+    /// `(heap) => …`, `var FS = …`): a call on one is not a page global of that name.
+    local_bindings: HashSet<&'a str>,
+    /// The file's text, to see whether it loads an SDK's script itself.
+    text: &'a str,
 }
 
 /// A value known to carry capability data, with how it got here.
@@ -731,7 +756,19 @@ impl<'a> Context<'a> {
         let globals = &sdk.identifiers.web_globals;
         // A name the file binds by import or require (`const Sentry = require(..)`) is
         // that module, not the page global of the same name.
-        let bound = |name: &str| self.imported_names.contains(&name.to_ascii_lowercase());
+        // A local variable or parameter of that name (`const branch = …`) is not the
+        // global either — unless the file loads the SDK's script itself, as the TikTok
+        // snippet does with its own `var ttq`.
+        let loads_script = || {
+            sdk.identifiers
+                .web_script_hosts
+                .iter()
+                .any(|h| self.text.contains(h.split('/').next().unwrap_or(h)))
+        };
+        let bound = |name: &str| {
+            self.imported_names.contains(&name.to_ascii_lowercase())
+                || (self.local_bindings.contains(name) && !loads_script())
+        };
         match call.receiver.as_deref() {
             None => globals.contains(&call.method) && !bound(&call.method),
             Some(r) => {
@@ -1034,6 +1071,29 @@ final class Reporter {
             "{found:?}"
         );
         assert!(!found.is_empty());
+    }
+
+    #[test]
+    fn local_variables_and_parameters_are_not_page_globals() {
+        let found = presences(
+            "src/tree.js",
+            "export function finest(predictions) {\n  const branch = predictions.filter((p) => p.rank > 10);\n  return branch.map((t) => t.id);\n}\nexport const drain = (heap) => { while (heap.size() > 0) heap.pop(); };\nvar FS = { error() {} };\nFS.error();\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_snippet_that_loads_the_sdk_script_keeps_its_own_variable() {
+        let found = presences(
+            "pixel.js",
+            "!function (w, d, t) {\n  var ttq = w[t] = w[t] || [];\n  ttq.load = function (e) { var u = 'https://analytics.tiktok.com/i18n/pixel/events.js'; };\n  ttq.load('C0FFEE');\n  ttq.page();\n}(window, document, 'ttq');\n",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(sdk, via)| sdk == "tiktok-pixel" && *via == Presence::Script),
+            "{found:?}"
+        );
     }
 
     #[test]
