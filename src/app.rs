@@ -147,6 +147,22 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
     }
     // Named files: scan the current folder for context, report only theirs.
     let root = PathBuf::from(".");
+    // Absolute names (some editors and hooks pass them) are made relative to the
+    // current folder, where the scan starts.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    let paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| match (&cwd, p.is_absolute()) {
+            (Some(cwd), true) => p
+                .canonicalize()
+                .ok()
+                .and_then(|abs| abs.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| p.clone()),
+            _ => p.clone(),
+        })
+        .collect();
     let only = paths
         .iter()
         .map(|p| {

@@ -417,3 +417,17 @@ fn vendored_folders_are_skipped_with_a_reason_never_silently() {
     assert!(text.contains("skipped node_modules/: vendored"), "{text}");
     assert!(text.contains("skipped app/build/: build output"), "{text}");
 }
+
+#[test]
+fn an_absolute_named_file_is_reported_like_a_relative_one() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    let absolute = dir.path().canonicalize().unwrap().join("app/build.gradle");
+    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(["scan", absolute.to_str().unwrap(), "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PL101 app/build.gradle:4"), "{text}");
+}
