@@ -623,19 +623,7 @@ impl<'a> Lowerer<'a> {
             return ValueIr::default();
         }
         let (receiver, receiver_value, method) = match callee.kind() {
-            "member_expression" => {
-                let object = callee.child_by_field_name("object");
-                let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-                let method = callee
-                    .child_by_field_name("property")
-                    .map_or("", |p| self.text(p))
-                    .to_string();
-                (
-                    object.map(|o| self.receiver_text(o)),
-                    receiver_value,
-                    method,
-                )
-            }
+            "member_expression" => self.member_callee(callee, body),
             "identifier" => (None, ValueIr::default(), self.text(callee).to_string()),
             _ => {
                 let receiver_value = self.node(callee, body);
@@ -658,25 +646,33 @@ impl<'a> Lowerer<'a> {
         )
     }
 
+    /// `object.property` as the callee of a call or `new`: the receiver's text, what it
+    /// reads, and the method name.
+    fn member_callee(
+        &mut self,
+        callee: Node,
+        body: &mut Body,
+    ) -> (Option<String>, ValueIr, String) {
+        let object = callee.child_by_field_name("object");
+        let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
+        let method = callee
+            .child_by_field_name("property")
+            .map_or("", |p| self.text(p))
+            .to_string();
+        (
+            object.map(|o| self.receiver_text(o)),
+            receiver_value,
+            method,
+        )
+    }
+
     fn new_expression(&mut self, node: Node, body: &mut Body) -> ValueIr {
         let at = self.at(node);
         let Some(constructor) = node.child_by_field_name("constructor") else {
             return ValueIr::default();
         };
         let (receiver, receiver_value, method) = match constructor.kind() {
-            "member_expression" => {
-                let object = constructor.child_by_field_name("object");
-                let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-                let method = constructor
-                    .child_by_field_name("property")
-                    .map_or("", |p| self.text(p))
-                    .to_string();
-                (
-                    object.map(|o| self.receiver_text(o)),
-                    receiver_value,
-                    method,
-                )
-            }
+            "member_expression" => self.member_callee(constructor, body),
             _ => (None, ValueIr::default(), self.receiver_text(constructor)),
         };
         let (args, args_text, callbacks) =

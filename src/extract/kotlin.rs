@@ -1162,6 +1162,22 @@ impl Lowering<'_, '_> {
                 this.b.assign(params, call_value(id), at);
             }
         };
+        // A function literal or an object's method: its parameters get the call's value,
+        // then its body is lowered inline.
+        let inline_function = |this: &mut Self, function: Node| {
+            let params = named_children(function)
+                .into_iter()
+                .find(|n| n.kind() == "function_value_parameters")
+                .map(|p| this.parameters(p))
+                .unwrap_or_default();
+            bind(this, params, function);
+            if let Some(body) = named_children(function)
+                .into_iter()
+                .find(|n| n.kind() == "function_body")
+            {
+                this.function_body(body);
+            }
+        };
         match node.kind() {
             "lambda_literal" | "annotated_lambda" => {
                 let mut params = lambda_parameters(node, self.b.text);
@@ -1171,20 +1187,7 @@ impl Lowering<'_, '_> {
                 bind(self, params, node);
                 self.lambda_body(node);
             }
-            "anonymous_function" => {
-                let params = named_children(node)
-                    .into_iter()
-                    .find(|n| n.kind() == "function_value_parameters")
-                    .map(|p| self.parameters(p))
-                    .unwrap_or_default();
-                bind(self, params, node);
-                if let Some(body) = named_children(node)
-                    .into_iter()
-                    .find(|n| n.kind() == "function_body")
-                {
-                    self.function_body(body);
-                }
-            }
+            "anonymous_function" => inline_function(self, node),
             "object_literal" => {
                 let Some(body) = named_children(node)
                     .into_iter()
@@ -1194,20 +1197,7 @@ impl Lowering<'_, '_> {
                 };
                 for member in named_children(body) {
                     match member.kind() {
-                        "function_declaration" => {
-                            let params = named_children(member)
-                                .into_iter()
-                                .find(|n| n.kind() == "function_value_parameters")
-                                .map(|p| self.parameters(p))
-                                .unwrap_or_default();
-                            bind(self, params, member);
-                            if let Some(body) = named_children(member)
-                                .into_iter()
-                                .find(|n| n.kind() == "function_body")
-                            {
-                                self.function_body(body);
-                            }
-                        }
+                        "function_declaration" => inline_function(self, member),
                         "property_declaration" => {
                             let targets = self.property_targets(member);
                             self.property_initializer(member, targets);
