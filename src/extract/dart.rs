@@ -1278,25 +1278,7 @@ mod tests {
     }
 
     /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
-    fn flows(kind: crate::walk::FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
-        let catalog = crate::catalog::Catalog::embedded().expect("embedded catalog");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
-        super::super::extract(kind, &input)
-            .evidence
-            .into_iter()
-            .filter_map(|e| match e.kind {
-                crate::model::EvidenceKind::Flow {
-                    sdk, capability, ..
-                } => Some((sdk, capability, e.at.line)),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::extract::test_flows as flows;
 
     #[test]
     fn generic_set_on_an_app_object_is_not_a_mixpanel_sink() {

@@ -141,3 +141,26 @@ fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
         }
     }
 }
+
+/// The flows the whole extraction finds in one file, as `(sdk, capability, sink line)`,
+/// against the embedded catalog: shared by the language modules' flow tests.
+#[cfg(test)]
+pub(crate) fn test_flows(kind: FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    let input = FileInput {
+        path,
+        bytes: text.as_bytes(),
+        text,
+        catalog: &catalog,
+    };
+    extract(kind, &input)
+        .evidence
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            crate::model::EvidenceKind::Flow {
+                sdk, capability, ..
+            } => Some((sdk, capability, e.at.line)),
+            _ => None,
+        })
+        .collect()
+}
