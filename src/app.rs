@@ -364,6 +364,12 @@ fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
     if !enabled {
         return work();
     }
+    // How long a scan runs before the progress line shows; tests shorten it to prove that
+    // a progress line on a terminal never blocks the scan.
+    let show_after = std::env::var("PRIVLINT_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_millis(1500), Duration::from_millis);
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let started = Instant::now();
@@ -373,7 +379,7 @@ fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
             while !done.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(100));
                 let elapsed = started.elapsed();
-                if elapsed >= Duration::from_millis(1500) && elapsed.as_millis() % 500 < 100 {
+                if elapsed >= show_after && (!shown || elapsed.as_millis() % 500 < 100) {
                     let _ = write!(
                         std::io::stderr(),
                         "\rprivlint: scanning… {}s",
