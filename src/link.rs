@@ -711,7 +711,8 @@ impl Shipped {
             return true;
         }
         products.iter().any(|product| {
-            crate::extract::xcode::product_sdk(catalog, owner, product).is_some_and(|s| s.id == sdk)
+            crate::extract::apple::xcode::product_sdk(catalog, owner, product)
+                .is_some_and(|s| s.id == sdk)
         })
     }
 }

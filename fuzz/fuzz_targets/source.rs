@@ -4,7 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use privlint::extract::{analyze, dart, java, javascript, kotlin, objc, rust, swift};
+use privlint::extract::analyze;
+use privlint::extract::android::{java, kotlin};
+use privlint::extract::apple::{objc, swift};
+use privlint::extract::flutter::dart;
+use privlint::extract::javascript::lower as javascript;
+use privlint::extract::rust::lower as rust;
 
 include!("common.rs");
 

@@ -902,7 +902,7 @@ mod tests {
             text,
             catalog: &catalog,
         };
-        let ir = crate::extract::javascript::lower(&input, false).expect("lowered");
+        let ir = crate::extract::javascript::lower::lower(&input, false).expect("lowered");
         analyze(&input, Language::Javascript, &ir)
             .evidence
             .into_iter()
@@ -923,12 +923,15 @@ mod tests {
             catalog: &catalog,
         };
         let (language, ir) = match path.rsplit('.').next() {
-            Some("kt") => (Language::Kotlin, crate::extract::kotlin::lower(&input)),
-            Some("dart") => (Language::Dart, crate::extract::dart::lower(&input)),
-            Some("swift") => (Language::Swift, crate::extract::swift::lower(&input)),
+            Some("kt") => (
+                Language::Kotlin,
+                crate::extract::android::kotlin::lower(&input),
+            ),
+            Some("dart") => (Language::Dart, crate::extract::flutter::dart::lower(&input)),
+            Some("swift") => (Language::Swift, crate::extract::apple::swift::lower(&input)),
             _ => (
                 Language::Javascript,
-                crate::extract::javascript::lower(&input, false),
+                crate::extract::javascript::lower::lower(&input, false),
             ),
         };
         analyze(&input, language, &ir.expect("lowered"))

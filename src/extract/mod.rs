@@ -8,29 +8,17 @@ pub mod analyze;
 pub mod ir;
 pub mod treesitter;
 
-pub mod android_manifest;
-pub mod gradle;
-pub mod java;
-pub mod kotlin;
-pub mod version_catalog;
-
-pub mod cocoapods;
-pub mod objc;
-pub mod plist;
-pub mod swift;
-pub mod swiftpm;
-pub mod xcode;
-
-pub mod expo;
-pub mod html;
+pub mod android;
+pub mod apple;
+pub mod flutter;
 pub mod javascript;
-pub mod package_json;
-
-pub mod cargo;
-pub mod dart;
-pub mod pubspec;
 pub mod rust;
-pub mod tauri;
+
+use android::{gradle, java, kotlin, manifest as android_manifest, version_catalog};
+use apple::{cocoapods, objc, plist, swift, swiftpm, xcode};
+use flutter::{dart, pubspec};
+use javascript::{expo, html, lower as javascript_lower, package_json};
+use rust::{cargo, lower as rust_lower, tauri};
 
 use crate::catalog::{Catalog, Language};
 use crate::model::{FileFacts, Location};
@@ -126,10 +114,10 @@ fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
         FileKind::Java => java::lower(input),
         FileKind::Swift => swift::lower(input),
         FileKind::ObjectiveC => objc::lower(input),
-        FileKind::JavaScript => javascript::lower(input, false),
-        FileKind::TypeScript => javascript::lower(input, true),
+        FileKind::JavaScript => javascript_lower::lower(input, false),
+        FileKind::TypeScript => javascript_lower::lower(input, true),
         FileKind::Dart => dart::lower(input),
-        FileKind::Rust => rust::lower(input),
+        FileKind::Rust => rust_lower::lower(input),
         _ => return FileFacts::default(),
     };
     match lowered {

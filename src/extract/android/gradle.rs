@@ -44,8 +44,8 @@
 
 use std::collections::BTreeMap;
 
-use super::FileInput;
-use super::version_catalog::normalise_alias;
+use crate::extract::FileInput;
+use crate::extract::android::version_catalog::normalise_alias;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 // ---------------------------------------------------------------------------------------

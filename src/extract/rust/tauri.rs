@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::FileInput;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Level, Marker};
 
 pub fn extract_config(input: &FileInput) -> FileFacts {
@@ -237,7 +237,7 @@ fn strip_json5(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pubspec::test_catalog;
+    use crate::extract::flutter::pubspec::test_catalog;
 
     fn run(path: &str, text: &str, f: fn(&FileInput) -> FileFacts) -> FileFacts {
         let catalog = test_catalog();
@@ -394,8 +394,9 @@ mod tests {
 
     #[test]
     fn truncated_inputs_never_panic() {
-        let text =
-            include_str!("../../fixtures/tauri/geo-analytics/src-tauri/capabilities/default.json");
+        let text = include_str!(
+            "../../../fixtures/tauri/geo-analytics/src-tauri/capabilities/default.json"
+        );
         let path = "src-tauri/capabilities/default.json";
         assert_eq!(declared(&run(path, text, extract_capability)).len(), 3);
         for prefix in prefixes(text) {

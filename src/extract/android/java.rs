@@ -21,13 +21,13 @@
 
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::ir::{CallId, Op, SourceIr, ValueIr};
-use super::kotlin::{
+use crate::extract::FileInput;
+use crate::extract::android::kotlin::{
     Builder, COUNT_MEMBERS, FILLING_READS, call_value, children, collapse, is_comment,
     named_children, qualified_class_len, union, var,
 };
-use super::treesitter;
+use crate::extract::ir::{CallId, Op, SourceIr, ValueIr};
+use crate::extract::treesitter;
 
 pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     let language = tree_sitter_java::LANGUAGE.into();

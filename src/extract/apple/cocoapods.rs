@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::FileInput;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 /// Every `pod 'Name'` of a Podfile, wherever it sits (`target … do`, `abstract_target`,
@@ -245,7 +245,7 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::plist::test_support;
+    use crate::extract::apple::plist::test_support;
 
     fn run(f: fn(&FileInput) -> FileFacts, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
@@ -258,7 +258,7 @@ mod tests {
         f(&input)
     }
 
-    use crate::extract::plist::test_support::summary;
+    use crate::extract::apple::plist::test_support::summary;
 
     #[test]
     fn podfile_pods_in_targets_helpers_and_abstract_targets() {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::FileInput;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! Objective-C → [`SourceIr`], following the lowering rules of `super::ir`.
+//! Objective-C → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
 //!
 //! Objective-C trees are often damaged: about half of real `.m` files parse with an
 //! ERROR node, mostly because of macros the grammar does not know. So:
@@ -12,14 +12,16 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::swift::{
+use crate::catalog::Language;
+use crate::extract::FileInput;
+use crate::extract::apple::swift::{
     catalog_member_names, catalog_receiver_hints, collapse_whitespace, is_delegate_method,
     typed_receiver,
 };
-use super::treesitter::{self, compact, location, text};
-use crate::catalog::Language;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
+use crate::extract::treesitter::{self, compact, location, text};
 use crate::model::Location;
 
 const MAX_DEPTH: usize = 400;
@@ -1183,7 +1185,7 @@ fn split_selector_args(masked: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::plist::test_support;
+    use crate::extract::apple::plist::test_support;
 
     fn lower_text(source: &str) -> SourceIr {
         let catalog = test_support::catalog();

@@ -1,6 +1,6 @@
 //! Rust sources (Tauri back ends) lowered to [`SourceIr`] with `syn`.
 //!
-//! Follows the lowering rules of [`super::ir`]. Rust specifics:
+//! Follows the lowering rules of [`crate::extract::ir`]. Rust specifics:
 //! - `use` trees become one import per leaf (`posthog_rs::Client`, `a::b::*`, aliases
 //!   as bindings); `extern crate x as y;` too. A multi-segment path to another crate
 //!   used in code (`tauri_plugin_geolocation::init()`) is a qualified reference;
@@ -32,8 +32,10 @@ use syn::{
     UseTree,
 };
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
+use crate::extract::FileInput;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
 use crate::model::Location;
 
 /// syn parses recursively: deeper bracket nesting than this is refused before parsing
@@ -1187,7 +1189,7 @@ fn is_keyword(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pubspec::test_catalog;
+    use crate::extract::flutter::pubspec::test_catalog;
 
     fn try_lower(text: &str) -> Result<SourceIr, String> {
         let catalog = test_catalog();
@@ -1571,7 +1573,7 @@ mod nested { pub fn deep() { go(); } }
 
     #[test]
     fn truncated_inputs_never_panic() {
-        let text = include_str!("../../fixtures/tauri/geo-analytics/src-tauri/src/main.rs");
+        let text = include_str!("../../../fixtures/tauri/geo-analytics/src-tauri/src/main.rs");
         let full = lower_text(text);
         assert!(full.calls().any(|(_, c)| c.method == "insert_prop"));
         let failures = prefixes(text).filter(|p| try_lower(p).is_err()).count();

@@ -8,8 +8,8 @@ use std::io::Cursor;
 
 use plist::{Dictionary, Value};
 
-use super::FileInput;
 use crate::catalog::Catalog;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Level, Location};
 
 /// Usage descriptions, background modes and the reduced-accuracy flag of an Info.plist.

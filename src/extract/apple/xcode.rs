@@ -6,9 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::FileInput;
-use super::plist::{is_usage_key, usage_key_evidence};
 use crate::catalog::{Catalog, IdKind, SdkDef};
+use crate::extract::FileInput;
+use crate::extract::apple::plist::{is_usage_key, usage_key_evidence};
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
 const APPLICATION_PRODUCT: &str = "com.apple.product-type.application";
@@ -610,7 +610,7 @@ fn is_bare(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::plist::test_support;
+    use crate::extract::apple::plist::test_support;
     use crate::model::Evidence;
 
     fn run(f: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> FileFacts {

@@ -41,10 +41,12 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::treesitter;
 use crate::catalog::{Catalog, Language};
+use crate::extract::FileInput;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
+use crate::extract::treesitter;
 use crate::model::Location;
 
 pub fn lower(input: &FileInput) -> Result<SourceIr, String> {

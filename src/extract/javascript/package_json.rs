@@ -15,8 +15,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::FileInput;
 use crate::catalog::IdKind;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 /// Sections whose packages ship to users. `devDependencies` is read for markers only.
@@ -673,7 +673,8 @@ mod tests {
 #[cfg(test)]
 mod embedded_catalog_tests {
     use crate::catalog::Catalog;
-    use crate::extract::{FileInput, expo, html, package_json};
+    use crate::extract::FileInput;
+    use crate::extract::javascript::{expo, html, package_json};
     use crate::model::{EvidenceKind, FileFacts};
 
     fn run(extract: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> Vec<String> {
@@ -733,7 +734,8 @@ mod embedded_catalog_tests {
 #[cfg(test)]
 mod truncation_tests {
     use super::{JS_TEST_CATALOG, test_catalog};
-    use crate::extract::{FileInput, expo, html, javascript, package_json};
+    use crate::extract::FileInput;
+    use crate::extract::javascript::{expo, html, lower as javascript, package_json};
 
     const PACKAGE: &str = "{\"name\": \"a\", // c\n\"dependencies\": {\"react-native-appsflyer\": \"6\", \"é\": \"1\",},}";
     const APP_CONFIG: &str = "export default ({ config }) => ({ ...config, plugins: [['expo-location', { isIosBackgroundLocationEnabled: true }]], ios: { infoPlist: { NSMicrophoneUsageDescription: `Voix ${x}` } } });";

@@ -1,6 +1,6 @@
 //! Dart (Flutter) sources lowered to [`SourceIr`] with `tree_sitter_dart`.
 //!
-//! Follows the lowering rules of [`super::ir`]. Dart specifics:
+//! Follows the lowering rules of [`crate::extract::ir`]. Dart specifics:
 //! - `import 'package:x/y.dart' as z show a;` → import `package:x/y.dart`, bindings `[z]`;
 //! - `a.b.c(args)` → call with receiver `a.b`; named arguments are arguments too;
 //!   cascades `t..m(x)..p = v` are calls on the cascade target `t`;
@@ -15,9 +15,11 @@
 
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::treesitter::{compact, location, parse, text};
+use crate::extract::FileInput;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
+use crate::extract::treesitter::{compact, location, parse, text};
 
 /// How deep the lowering may recurse into the tree. Real code (deep Flutter widget
 /// trees included) stays far below; generated or hostile input is refused instead of
@@ -888,7 +890,7 @@ fn type_name(ty: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pubspec::test_catalog;
+    use crate::extract::flutter::pubspec::test_catalog;
 
     fn lower_text(text: &str) -> SourceIr {
         let catalog = test_catalog();
@@ -1262,7 +1264,7 @@ mod tests {
 
     #[test]
     fn truncated_inputs_never_panic() {
-        let text = include_str!("../../fixtures/flutter/ads-analytics/lib/main.dart");
+        let text = include_str!("../../../fixtures/flutter/ads-analytics/lib/main.dart");
         let full = lower_text(text);
         assert!(full.calls().any(|(_, c)| c.method == "logEvent"));
         for prefix in prefixes(text) {

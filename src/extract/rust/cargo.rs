@@ -11,8 +11,8 @@
 
 use toml::{Table, Value};
 
-use super::FileInput;
 use crate::catalog::IdKind;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
 pub fn extract(input: &FileInput) -> FileFacts {
@@ -213,7 +213,7 @@ fn split_key(key: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pubspec::test_catalog;
+    use crate::extract::flutter::pubspec::test_catalog;
 
     fn run(text: &str) -> FileFacts {
         let catalog = test_catalog();
@@ -336,7 +336,7 @@ version = "0.3"
 
     #[test]
     fn truncated_inputs_never_panic() {
-        let text = include_str!("../../fixtures/tauri/geo-analytics/src-tauri/Cargo.toml");
+        let text = include_str!("../../../fixtures/tauri/geo-analytics/src-tauri/Cargo.toml");
         assert_eq!(
             sdk_positions(&run(text)),
             vec![("posthog".to_string(), 17, 1)]

@@ -11,7 +11,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::FileInput;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Level};
 
 const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";

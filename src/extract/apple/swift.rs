@@ -1,4 +1,4 @@
-//! Swift → [`SourceIr`], following the lowering rules of `super::ir`.
+//! Swift → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
 //!
 //! One recursive walk: each node kind either adds ops to the current function
 //! (calls, assignments, returns) or is an expression whose reads are returned. Calls
@@ -9,10 +9,12 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::treesitter::{self, compact, location, text};
 use crate::catalog::{Catalog, Language};
+use crate::extract::FileInput;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
+use crate::extract::treesitter::{self, compact, location, text};
 
 /// Deeper expressions than this are not lowered (deep trees must not overflow the stack).
 const MAX_DEPTH: usize = 400;
@@ -843,7 +845,7 @@ fn is_expression(kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::plist::test_support;
+    use crate::extract::apple::plist::test_support;
 
     fn lower_text(source: &str) -> SourceIr {
         let catalog = test_support::catalog();

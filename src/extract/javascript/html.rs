@@ -15,10 +15,10 @@
 
 use std::collections::BTreeSet;
 
-use super::FileInput;
-use super::analyze;
-use super::javascript::{self, Dialect};
 use crate::catalog::Language;
+use crate::extract::FileInput;
+use crate::extract::analyze;
+use crate::extract::javascript::lower::{self as javascript, Dialect};
 use crate::model::{EvidenceKind, FileFacts, Level, Marker, Presence, line_column};
 
 pub fn extract(input: &FileInput) -> FileFacts {
@@ -364,7 +364,7 @@ fn slice(text: &str, from: usize, to: usize) -> &str {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::extract::package_json::{JS_TEST_CATALOG, test_catalog};
+    use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(catalog: &Catalog, path: &str, text: &str) -> FileFacts {
         let input = FileInput {
@@ -446,7 +446,7 @@ mod tests {
 #[cfg(test)]
 mod more_tests {
     use super::*;
-    use crate::extract::package_json::{JS_TEST_CATALOG, test_catalog};
+    use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(path: &str, text: &str) -> FileFacts {
         let catalog = test_catalog(JS_TEST_CATALOG);

@@ -1,6 +1,6 @@
 //! JavaScript / TypeScript (with JSX) → [`SourceIr`].
 //!
-//! The lowering follows the rules of [`super::ir`]; JavaScript specifics:
+//! The lowering follows the rules of [`crate::extract::ir`]; JavaScript specifics:
 //! - imports: ESM `import` (default, named, namespace: local bindings recorded), `require('x')`
 //!   and dynamic `import('x')` (bound to the declared variable when they are its value),
 //!   `export … from 'x'`, TypeScript `import x = require('x')`;
@@ -17,9 +17,11 @@
 
 use tree_sitter::{Language, Node};
 
-use super::FileInput;
-use super::ir::{AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr};
-use super::treesitter;
+use crate::extract::FileInput;
+use crate::extract::ir::{
+    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
+};
+use crate::extract::treesitter;
 use crate::model::Location;
 
 /// A line longer than this is minified or generated code.
@@ -1123,7 +1125,7 @@ mod tests {
     use super::*;
 
     fn lower_as(path: &str, text: &str) -> SourceIr {
-        let catalog = super::super::package_json::test_catalog("{}");
+        let catalog = crate::extract::javascript::package_json::test_catalog("{}");
         let input = FileInput {
             path,
             bytes: text.as_bytes(),
@@ -1459,7 +1461,7 @@ mod tests {
             Some("skipped: minified or bundled code (line of 10001 bytes)")
         );
         assert_eq!(bundled_reason("src/a.js", "const a = 1;\n"), None);
-        let catalog = super::super::package_json::test_catalog("{}");
+        let catalog = crate::extract::javascript::package_json::test_catalog("{}");
         let input = FileInput {
             path: "dist/main.js",
             bytes: long_line.as_bytes(),

@@ -10,8 +10,8 @@
 
 use serde_yaml::Value;
 
-use super::FileInput;
 use crate::catalog::IdKind;
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
 /// Sections of a pubspec whose packages ship with the app.
@@ -239,7 +239,7 @@ fn key_of(line: &str) -> Option<String> {
 /// shipped catalog holds: `firebase-analytics` (pub `firebase_analytics`), `posthog`
 /// (crate `posthog-rs`) and the `location` capability (Tauri `geolocation:`).
 #[cfg(test)]
-pub(super) fn test_catalog() -> crate::catalog::Catalog {
+pub(crate) fn test_catalog() -> crate::catalog::Catalog {
     let yaml = r#"
 sdks:
   - id: firebase-analytics
@@ -476,7 +476,7 @@ mod tests {
     #[test]
     fn truncated_inputs_never_panic() {
         let catalog = test_catalog();
-        let text = include_str!("../../fixtures/flutter/ads-analytics/pubspec.yaml");
+        let text = include_str!("../../../fixtures/flutter/ads-analytics/pubspec.yaml");
         let facts = run(text, extract, &catalog);
         assert_eq!(
             sdk_lines(&facts),

@@ -1,8 +1,8 @@
 //! Swift Package Manager (`Package.swift`, `Package.resolved`) and Carthage
 //! (`Cartfile`, `Cartfile.resolved`).
 
-use super::FileInput;
 use crate::catalog::{Catalog, IdKind, SdkDef};
+use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
 
 /// `.package(url: "…", …)`, `.package(name: …, url: …)` and `.package(id: "scope.name", …)`
@@ -112,7 +112,7 @@ fn linked_products(
                 continue;
             }
             names.push(name.clone());
-            if let Some(sdk) = super::xcode::product_sdk(input.catalog, owner, name)
+            if let Some(sdk) = crate::extract::apple::xcode::product_sdk(input.catalog, owner, name)
                 && !owner.identifiers.ios_modules.is_empty()
             {
                 push_presence(facts, input.at(*offset), sdk, format!("{url} ({name})"));
@@ -398,7 +398,7 @@ fn git_lookup<'c>(catalog: &'c Catalog, url: &str) -> Option<&'c SdkDef> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::plist::test_support;
+    use crate::extract::apple::plist::test_support;
 
     fn run(f: fn(&FileInput) -> FileFacts, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
@@ -411,7 +411,7 @@ mod tests {
         f(&input)
     }
 
-    use crate::extract::plist::test_support::summary;
+    use crate::extract::apple::plist::test_support::summary;
 
     #[test]
     fn package_swift_dependencies() {

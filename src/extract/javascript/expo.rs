@@ -1,7 +1,7 @@
 //! Expo app config: `app.json`, `app.config.json`, `app.config.js`, `app.config.ts`.
 //!
 //! JSON configs are parsed with the same tolerance as `package.json` (comments and
-//! trailing commas are accepted silently, see [`super::package_json`]). Script configs
+//! trailing commas are accepted silently, see [`crate::extract::javascript::package_json`]). Script configs
 //! are read statically with tree-sitter, never executed: the exported object literal
 //! (`export default {…}`, `module.exports = {…}`, `export default ({ config }) => ({…})`,
 //! `defineConfig({…})`, or a top-level constant one of those names) is converted to JSON;
@@ -22,11 +22,11 @@
 use serde_json::{Map, Number, Value};
 use tree_sitter::Node;
 
-use super::FileInput;
-use super::javascript::Dialect;
-use super::package_json::{LocatedJson, parse_json_tolerant, pointer_child};
-use super::treesitter;
 use crate::catalog::IdKind;
+use crate::extract::FileInput;
+use crate::extract::javascript::lower::Dialect;
+use crate::extract::javascript::package_json::{LocatedJson, parse_json_tolerant, pointer_child};
+use crate::extract::treesitter;
 use crate::model::{EvidenceKind, FileFacts, Level, Location, Presence};
 
 /// Nesting beyond this is not converted (keeps recursion bounded on any input).
@@ -528,7 +528,7 @@ fn unescape(raw: &str) -> String {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::extract::package_json::{JS_TEST_CATALOG, test_catalog};
+    use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(catalog: &Catalog, path: &str, text: &str) -> FileFacts {
         let input = FileInput {
