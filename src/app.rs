@@ -426,11 +426,7 @@ fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failu
         ],
         vec!["ls-files", "--others", "--exclude-standard"],
     ] {
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(&args)
-            .output()
+        let output = crate::git::run(root, &args)
             .map_err(|e| usage(format!("cannot run git for --changed-since: {e}")))?;
         if !output.status.success() {
             return Err(usage(format!(

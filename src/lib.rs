@@ -10,6 +10,7 @@ pub mod cli;
 pub mod export;
 pub mod extract;
 pub mod finding;
+pub mod git;
 pub mod init;
 pub mod link;
 pub mod model;

@@ -1,6 +1,8 @@
 //! A scan in a real terminal: the progress line on stderr must never block the scan.
 //! Runs the binary under a pseudo-terminal (util-linux `script`), as a user's shell would.
 
+#![allow(clippy::print_stderr)] // a test that skips says so
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
