@@ -271,8 +271,7 @@ fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy
                 .strip_prefix(&start)
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| file.clone());
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| usage(format!("cannot read policy {}: {e}", file.display())))?;
+            let text = read_found_policy(&file)?;
             policy::load_str(&shown.to_string_lossy(), &text, file.parent(), catalog)
                 .map_err(to_failure)
         }
@@ -282,6 +281,53 @@ fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy
             Ok(p)
         }
     }
+}
+
+/// The largest policy file read; a bigger one is refused before it is read.
+const MAX_FOUND_POLICY_BYTES: u64 = 1 << 20;
+
+/// Read a policy file found by walking up from the scanned path. It may be a link into
+/// the repository, never out of it (a link to `/proc/self/environ` or `/etc/passwd` would
+/// otherwise be echoed in the error snippet), and it is read with a size bound, since
+/// `/proc`-like files report no size.
+fn read_found_policy(file: &Path) -> Result<String, Failure> {
+    use std::io::Read;
+    let refuse = |why: String| usage(format!("refusing policy {}: {why}", file.display()));
+    let folder = file.parent().unwrap_or(Path::new("."));
+    let repository = std::fs::canonicalize(folder)
+        .unwrap_or_else(|_| folder.to_path_buf())
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf);
+    let target = std::fs::canonicalize(file).map_err(|e| refuse(e.to_string()))?;
+    let confined_to = repository
+        .unwrap_or_else(|| std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf()));
+    if !target.starts_with(&confined_to) {
+        return Err(refuse(format!(
+            "it is a link to {}, outside {}",
+            target.display(),
+            confined_to.display()
+        )));
+    }
+    let meta = std::fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
+    if meta.len() > MAX_FOUND_POLICY_BYTES {
+        return Err(refuse(format!(
+            "larger than {MAX_FOUND_POLICY_BYTES} bytes"
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&target)
+        .and_then(|f| f.take(MAX_FOUND_POLICY_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| refuse(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FOUND_POLICY_BYTES {
+        return Err(refuse(format!(
+            "larger than {MAX_FOUND_POLICY_BYTES} bytes"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| refuse("not UTF-8 text".into()))
 }
 
 /// What a scan command produced: the analysis, its sorted findings, and with
