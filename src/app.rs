@@ -669,7 +669,17 @@ fn catalog_command(
             } else if let Some(cap) = catalog.capability(&id) {
                 serde_yaml::to_string(cap).unwrap_or_default()
             } else {
-                return Err(usage(format!("no SDK or capability `{id}` in the catalog")));
+                let known = catalog
+                    .sdks
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .chain(catalog.capabilities.iter().map(|c| c.id.as_str()));
+                let hint = policy::closest(&id, known)
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_else(|| "; `privlint catalog list` lists them".to_string());
+                return Err(usage(format!(
+                    "no SDK or capability `{id}` in the catalog{hint}"
+                )));
             };
             write_out(out, &text)
         }

@@ -94,6 +94,7 @@ pub struct ScanArgs {
     /// Policy file (default: privlint.yaml found upward from the scanned path).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Report format: diagnostics for people, or a machine format for CI and tools.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     /// Write the report to FILE instead of stdout.
@@ -108,12 +109,14 @@ pub struct ScanArgs {
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     pub threads: usize,
     /// Files larger than this many bytes are not analysed (reported).
     #[arg(long, default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Colour and box drawing in human output (auto: only on a terminal, and never when
+    /// NO_COLOR is set to a non-empty value or CLICOLOR=0).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print nothing but findings (no summary line).
@@ -125,13 +128,17 @@ pub struct ScanArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct InventoryArgs {
+    /// Folder to take the inventory of.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Inventory format (`json` is the versioned contract of docs/json-output.md).
     #[arg(long, value_enum, default_value_t = InventoryFormat::Json)]
     pub format: InventoryFormat,
+    /// Write the inventory to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     pub threads: usize,
     #[command(flatten)]
     pub catalog: CatalogArg,
@@ -139,10 +146,15 @@ pub struct InventoryArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Diagnostics with source snippets (miette).
     Human,
+    /// The versioned JSON report (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub workflow-command annotations (`::error file=…`).
     Github,
+    /// A Markdown summary (job summary, pull-request comment).
     Markdown,
     /// One line per finding: `CODE path:line:col rule sdk=… capability=… tie=…`.
     Concise,
@@ -156,8 +168,11 @@ pub enum ExportFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InventoryFormat {
+    /// The versioned JSON inventory (docs/json-output.md).
     Json,
+    /// Tables per app, for a job summary or a review.
     Markdown,
+    /// One line per app, SDK and capability.
     Concise,
 }
 
@@ -171,7 +186,23 @@ pub enum FailOn {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Graphical with colour on a terminal, plain elsewhere.
     Auto,
+    /// Always graphical with colour.
     Always,
+    /// Never colour.
     Never,
+}
+
+/// The most worker threads a scan starts: more only costs memory and start-up time.
+pub const MAX_THREADS: usize = 256;
+
+fn thread_count(text: &str) -> Result<usize, String> {
+    let count: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of threads"))?;
+    if count > MAX_THREADS {
+        return Err(format!("at most {MAX_THREADS} threads (0: one per core)"));
+    }
+    Ok(count)
 }

@@ -83,10 +83,15 @@ pub fn starting_policy(analysis: &Analysis, catalog: &Catalog) -> String {
         {
             continue;
         }
-        let used = if capabilities.contains(&id) {
-            "the app uses it today"
+        // A capability the app does not use today is denied, so that starting to use it
+        // is a conscious edit of this file (PL201), like any new SDK.
+        let (used, app) = if capabilities.contains(&id) {
+            ("the app uses it today", "allow")
         } else {
-            "not used today"
+            (
+                "not used today: a new use is a finding until allowed here",
+                "deny",
+            )
         };
         let sdks: Vec<&String> = receivers
             .get(&id)
@@ -101,7 +106,7 @@ pub fn starting_policy(analysis: &Analysis, catalog: &Catalog) -> String {
             continue;
         }
         let _ = writeln!(out, "  {id}:  # {used}");
-        let _ = writeln!(out, "    app: allow");
+        let _ = writeln!(out, "    app: {app}");
         let _ = writeln!(
             out,
             "    sdks: [{list}]  # SDKs that receive or collect it today"
