@@ -100,7 +100,7 @@ cat $(find tree -type f) >/dev/null 2>&1 || find tree -type f -exec cat {} + >/d
 
 echo "== full tree"
 measure privlint "$PRIVLINT" scan tree --format json --fail-on never
-# -i: the prefilter matches its literals ASCII-case-insensitively, so ripgrep must too.
+# Fixed strings, case-sensitive: the same matching the prefilter does.
 measure ripgrep rg -F -f literals.txt -c tree
 if [ "$SEMGREP" = 1 ]; then
   sg_tree=tree
