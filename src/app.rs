@@ -95,11 +95,38 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 }
 
 fn write_out(out: &mut dyn Write, text: &str) -> Result<Exit, Failure> {
-    out.write_all(text.as_bytes()).map_err(io_failure)?;
+    let mut text = text.to_string();
     if !text.ends_with('\n') {
-        writeln!(out).map_err(io_failure)?;
+        text.push('\n');
     }
+    crate::output::to_stdout(out, text.as_bytes()).map_err(io_failure)?;
     Ok(Exit::Clean)
+}
+
+/// Send a report to `--output FILE` (whole or not at all, never over an input) or stdout.
+fn deliver(
+    file: Option<&Path>,
+    bytes: &[u8],
+    inputs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    match file {
+        Some(file) => {
+            let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+            crate::output::to_file(file, bytes, &inputs).map_err(|e| usage(e.to_string()))
+        }
+        None => crate::output::to_stdout(out, bytes).map_err(io_failure),
+    }
+}
+
+/// The files a scan reads besides the tree: its policy (given or found) and baseline.
+fn scan_inputs(args: &ScanArgs) -> Vec<PathBuf> {
+    let mut inputs: Vec<PathBuf> = args.policy.iter().chain(&args.baseline).cloned().collect();
+    for path in &args.paths {
+        let start = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        inputs.extend(policy::find_policy_file(&start));
+    }
+    inputs
 }
 
 fn io_failure(e: std::io::Error) -> Failure {
@@ -444,8 +471,11 @@ fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// The largest baseline read (a fingerprint line is about 80 bytes).
+const MAX_BASELINE_BYTES: u64 = 64 << 20;
+
 fn read_baseline(file: &Path) -> Result<BTreeSet<String>, Failure> {
-    let text = std::fs::read_to_string(file)
+    let text = crate::output::read_small_input(file, MAX_BASELINE_BYTES)
         .map_err(|e| usage(format!("cannot read baseline {}: {e}", file.display())))?;
     Ok(text
         .lines()
@@ -548,11 +578,7 @@ fn scan_command(
         )
         .map_err(io_failure)?;
     }
-    match &args.output {
-        Some(file) => std::fs::write(file, &buffer)
-            .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?,
-        None => out.write_all(&buffer).map_err(io_failure)?,
-    }
+    deliver(args.output.as_deref(), &buffer, &scan_inputs(args), out)?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -589,11 +615,7 @@ fn inventory_command(
         }
     }
     .map_err(io_failure)?;
-    match &args.output {
-        Some(file) => std::fs::write(file, &buffer)
-            .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?,
-        None => out.write_all(&buffer).map_err(io_failure)?,
-    }
+    deliver(args.output.as_deref(), &buffer, &[], out)?;
     Ok(Exit::Clean)
 }
 
@@ -703,8 +725,7 @@ fn init_command(
     }
     let analysis = scan::analyse(path, &catalog, &ScanOptions::default());
     let text = crate::init::starting_policy(&analysis, &catalog);
-    std::fs::write(&file, text)
-        .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    crate::output::to_file(&file, text.as_bytes(), &[]).map_err(|e| usage(e.to_string()))?;
     write_out(out, &format!("wrote {}", file.display()))
 }
 
@@ -717,8 +738,9 @@ fn baseline_command(file: &Path, args: &ScanArgs, out: &mut dyn Write) -> Result
             f.fingerprint, f.code, f.at.path, f.at.line
         ));
     }
-    std::fs::write(file, text)
-        .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    let inputs = scan_inputs(args);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    crate::output::to_file(file, text.as_bytes(), &inputs).map_err(|e| usage(e.to_string()))?;
     write_out(
         out,
         &format!(

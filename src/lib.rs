@@ -14,6 +14,7 @@ pub mod git;
 pub mod init;
 pub mod link;
 pub mod model;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod rules;
