@@ -23,6 +23,10 @@ pub struct Catalog {
     exact: HashMap<(IdKind, String), usize>,
     /// Package prefixes sorted longest first, for boundary-respecting prefix matches.
     packages: Vec<(String, usize)>,
+    /// Maven `group:prefix*` entries as lower-cased `(group, prefix)`, longest first.
+    maven_prefixes: Vec<(String, String, usize)>,
+    /// Pod entries `Pod*` / `Pod/Sub*` without the `*`, longest first, for variants.
+    pod_variants: Vec<(String, usize)>,
     /// Every method name of every SDK sink and tie API: most calls are neither, and this
     /// answers that without walking the SDK list.
     sdk_methods: std::collections::HashSet<String>,
@@ -43,6 +47,10 @@ pub enum IdKind {
     Crate,
     Script,
     Global,
+    /// A `<script src>` by shape: `snippet:URL attribute…` in examples.
+    Snippet,
+    /// An inline loader script by its text: `inline:TEXT` in examples.
+    Inline,
 }
 
 impl IdKind {
@@ -59,6 +67,8 @@ impl IdKind {
             "crate" => IdKind::Crate,
             "script" => IdKind::Script,
             "global" => IdKind::Global,
+            "snippet" => IdKind::Snippet,
+            "inline" => IdKind::Inline,
             _ => return None,
         })
     }
@@ -84,6 +94,8 @@ impl Catalog {
         let mut sdk_index = HashMap::new();
         let mut exact = HashMap::new();
         let mut packages = Vec::new();
+        let mut maven_prefixes = Vec::new();
+        let mut pod_variants = Vec::new();
         for (i, sdk) in sdks.iter().enumerate() {
             sdk_index.insert(sdk.id.clone(), i);
             let ids = &sdk.identifiers;
@@ -105,8 +117,24 @@ impl Catalog {
             for p in &ids.android_packages {
                 packages.push((p.trim_end_matches('.').to_string(), i));
             }
+            for m in &ids.maven {
+                let m = m.trim().to_ascii_lowercase();
+                if let Some((group, artifact)) = m.split_once(':')
+                    && let Some(prefix) = artifact.strip_suffix('*')
+                    && !prefix.is_empty()
+                {
+                    maven_prefixes.push((group.to_string(), prefix.to_string(), i));
+                }
+            }
+            for pod in &ids.cocoapods {
+                if let Some(prefix) = pod.trim().strip_suffix('*') {
+                    pod_variants.push((prefix.to_string(), i));
+                }
+            }
         }
         packages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        maven_prefixes.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        pod_variants.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
         let prefilter = Prefilter::build(&sdks, &capabilities);
         let sdk_methods = sdks
             .iter()
@@ -125,6 +153,8 @@ impl Catalog {
             sdk_index,
             exact,
             packages,
+            maven_prefixes,
+            pod_variants,
             sdk_methods,
             prefilter,
         }
@@ -158,6 +188,13 @@ impl Catalog {
             IdKind::Maven => self.sdk_for_maven(value),
             IdKind::Pod => self.sdk_for_pod(value),
             IdKind::Script => self.sdk_for_script_url(value),
+            IdKind::Snippet => {
+                let mut parts = value.split_whitespace();
+                let url = parts.next()?;
+                let attributes: Vec<&str> = parts.collect();
+                self.sdk_for_script_shape(url, &attributes)
+            }
+            IdKind::Inline => self.sdk_for_inline_loader(value),
             IdKind::Npm => self
                 .exact_lookup(kind, value)
                 .or_else(|| self.npm_scope_lookup(value)),
@@ -195,23 +232,82 @@ impl Catalog {
         })
     }
 
-    /// `group:artifact` (a version suffix is ignored) → SDK; `group:*` entries match a group.
+    /// `group:artifact` (a version suffix is ignored) → SDK. The exact entry first; then
+    /// the artifact without a `-ktx` suffix (Kotlin extensions ship the same SDK); then
+    /// `group:prefix*` entries, which match `prefix` and `prefix-…` (never `prefixx`);
+    /// then `group:*`.
     pub fn sdk_for_maven(&self, coordinate: &str) -> Option<&SdkDef> {
         let mut parts = coordinate.split(':');
-        let group = parts.next()?.trim();
-        let artifact = parts.next().unwrap_or("").trim();
-        self.exact_lookup(IdKind::Maven, &format!("{group}:{artifact}"))
-            .or_else(|| self.exact_lookup(IdKind::Maven, &format!("{group}:*")))
+        let group = parts.next()?.trim().to_ascii_lowercase();
+        let artifact = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let base = artifact.strip_suffix("-ktx").filter(|b| !b.is_empty());
+        let mut candidates = vec![artifact.as_str()];
+        candidates.extend(base);
+        for artifact in &candidates {
+            if let Some(sdk) = self.exact_lookup(IdKind::Maven, &format!("{group}:{artifact}")) {
+                return Some(sdk);
+            }
+        }
+        for artifact in &candidates {
+            let hit = self.maven_prefixes.iter().find(|(g, prefix, _)| {
+                *g == group
+                    && artifact
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
+            });
+            if let Some((_, _, i)) = hit {
+                return Some(&self.sdks[*i]);
+            }
+        }
+        self.exact_lookup(IdKind::Maven, &format!("{group}:*"))
     }
 
-    /// A pod name, possibly with a subspec (`Firebase/Analytics`): the full name first,
-    /// then the root pod.
+    /// A pod name, possibly with a subspec (`Firebase/Analytics`): the full name, then
+    /// the root pod. Each is compared with the exact entries, then with variant entries
+    /// `Pod*` / `Pod/Sub*`, which match the name itself and names extending it at a
+    /// word boundary (`Firebase/Analytics*` matches `Firebase/AnalyticsWithoutAdIdSupport`,
+    /// never `Firebase/Analyticsx`). Variants are opt-in per entry because a shared
+    /// prefix is no proof: `Firebase/CoreOnly` is not `Firebase/Core`.
     pub fn sdk_for_pod(&self, pod: &str) -> Option<&SdkDef> {
-        self.exact_lookup(IdKind::Pod, pod).or_else(|| {
-            let root = pod.split('/').next()?;
-            (root != pod)
-                .then(|| self.exact_lookup(IdKind::Pod, root))
-                .flatten()
+        let pod = pod.trim();
+        let root = pod.split('/').next().unwrap_or(pod);
+        let mut names = vec![pod];
+        if root != pod {
+            names.push(root);
+        }
+        names.into_iter().find_map(|name| {
+            self.exact_lookup(IdKind::Pod, name).or_else(|| {
+                self.pod_variants
+                    .iter()
+                    .find(|(prefix, _)| {
+                        name.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+                        })
+                    })
+                    .map(|(_, i)| &self.sdks[*i])
+            })
+        })
+    }
+
+    /// A `<script src>` whose host the catalog does not know, by its shape (file name,
+    /// attributes, query): a self-hosted or proxied analytics script. `attributes` are
+    /// the tag's attribute names.
+    pub fn sdk_for_script_shape(&self, url: &str, attributes: &[&str]) -> Option<&SdkDef> {
+        self.sdks.iter().find(|sdk| {
+            sdk.identifiers
+                .web_snippets
+                .iter()
+                .any(|s| s.matches_tag(url, attributes))
+        })
+    }
+
+    /// An inline `<script>` body that is a catalog SDK's loader snippet.
+    pub fn sdk_for_inline_loader(&self, body: &str) -> Option<&SdkDef> {
+        self.sdks.iter().find(|sdk| {
+            sdk.identifiers
+                .web_snippets
+                .iter()
+                .any(|s| s.matches_inline(body))
         })
     }
 

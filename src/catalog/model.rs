@@ -104,7 +104,8 @@ pub struct SdkDef {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identifiers {
-    /// Maven `group:artifact`; `group:*` matches every artifact of the group.
+    /// Maven `group:artifact`; `group:*` matches every artifact of the group and
+    /// `group:prefix*` the artifact `prefix` and every `prefix-…` artifact.
     #[serde(default)]
     pub maven: Vec<String>,
     /// Java/Kotlin package or class prefixes, matched on `.` boundaries.
@@ -137,6 +138,75 @@ pub struct Identifiers {
     /// Global functions or objects an inline web snippet defines (`fbq`, `gtag`).
     #[serde(default)]
     pub web_globals: Vec<String>,
+    /// Shapes of a self-hosted or proxied script, recognised on any host.
+    #[serde(default)]
+    pub web_snippets: Vec<WebSnippet>,
+}
+
+/// How a web analytics script looks when it is served from the site's own host: a
+/// `<script src>` by file name, attributes and query, or an inline loader by the
+/// strings it must contain. A tag shape needs a file name or an attribute, so a bare
+/// `script.js` is never an SDK.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSnippet {
+    /// Last path segment of the `src` URL, query dropped; one `*` may stand for any
+    /// text (`script.*.js`). Empty: any file.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Attributes the `<script>` tag must all carry (`data-website-id`).
+    #[serde(default)]
+    pub attributes: Vec<String>,
+    /// Text the URL's query must contain (`id=GTM-`).
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Strings an inline `<script>` body must all contain (an inline loader); when set,
+    /// the other fields are not used.
+    #[serde(default)]
+    pub inline: Vec<String>,
+}
+
+impl WebSnippet {
+    /// Whether this is a `<script src>` shape (not an inline loader).
+    pub fn is_tag_shape(&self) -> bool {
+        self.inline.is_empty()
+    }
+
+    /// Whether a `<script src=url>` carrying `attributes` (lower-case names) has this shape.
+    pub fn matches_tag(&self, url: &str, attributes: &[&str]) -> bool {
+        if !self.is_tag_shape() || (self.files.is_empty() && self.attributes.is_empty()) {
+            return false;
+        }
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let path = path.split('#').next().unwrap_or(path);
+        let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let file_ok = self.files.is_empty() || self.files.iter().any(|f| glob_match(f, &file));
+        let attributes_ok = self
+            .attributes
+            .iter()
+            .all(|a| attributes.iter().any(|have| have.eq_ignore_ascii_case(a)));
+        let query_ok = self
+            .query
+            .as_ref()
+            .is_none_or(|q| query.contains(q.as_str()));
+        file_ok && attributes_ok && query_ok
+    }
+
+    /// Whether an inline script body is this loader.
+    pub fn matches_inline(&self, body: &str) -> bool {
+        !self.inline.is_empty() && self.inline.iter().all(|m| body.contains(m.as_str()))
+    }
+}
+
+/// `pattern` (lower case, at most one `*`) against `name`.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len() && name.starts_with(head) && name.ends_with(tail)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

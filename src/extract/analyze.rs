@@ -239,6 +239,14 @@ fn sdk_for_import<'c>(catalog: &'c Catalog, language: Language, path: &str) -> O
             let name = if first.starts_with('@') {
                 format!("{first}/{}", parts.next()?)
             } else {
+                // An entry point of a multi-product package (`firebase/analytics`) may be
+                // an SDK of its own.
+                if let Some(sdk) = parts
+                    .next()
+                    .and_then(|sub| catalog.lookup(IdKind::Npm, &format!("{first}/{sub}")))
+                {
+                    return Some(sdk);
+                }
                 first.to_string()
             };
             catalog.lookup(IdKind::Npm, &name)

@@ -111,13 +111,20 @@ pub fn write_concise(units: &[AppUnit], catalog: &Catalog, out: &mut dyn Write) 
             writeln!(out, "  sdk {id} ({category}) {}", first.unwrap_or_default())?;
         }
         for (id, c) in unit.capabilities.iter().filter(|(_, c)| c.granted()) {
+            // Precision means something only for capabilities with levels (location),
+            // as in the JSON inventory.
+            let levels = catalog.capability(id).is_some_and(|d| d.levels);
+            let precise = if levels {
+                format!(" precise={}", c.precise)
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "  capability {id} declared={} used={} removed={} precise={} background={}",
+                "  capability {id} declared={} used={} removed={}{precise} background={}",
                 c.declared.len(),
                 c.used.len(),
                 c.removed.len(),
-                c.precise,
                 c.background
             )?;
         }

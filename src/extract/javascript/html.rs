@@ -205,9 +205,16 @@ impl Page<'_, '_> {
                 .and_then(|a| a.value.as_ref())
         };
         let mut has_src = false;
+        let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
         for (url, offset) in ["src", "data-src"].into_iter().filter_map(attribute) {
             has_src = true;
-            if let Some(sdk) = self.input.catalog.sdk_for_script_url(url) {
+            let catalog = self.input.catalog;
+            // A known host first; then a self-hosted script by its shape
+            // (`/script.js` with `data-website-id`, `matomo.js`), on any host.
+            let sdk = catalog
+                .sdk_for_script_url(url)
+                .or_else(|| catalog.sdk_for_script_shape(url, &names));
+            if let Some(sdk) = sdk {
                 self.facts.push(
                     self.input.at(*offset),
                     EvidenceKind::SdkPresence {
@@ -252,6 +259,7 @@ impl Page<'_, '_> {
         }
         if javascript::bundled_reason("inline.js", body).is_some() {
             // A minified blob inlined by a build step: not worth parsing, as for files.
+            self.inline_loader(body, body_start);
             return;
         }
         // Pad the body so that offsets in it are offsets in the page: same line, same
@@ -267,6 +275,7 @@ impl Page<'_, '_> {
                     self.input.loc(line, column),
                     format!("inline script: {reason}"),
                 );
+                self.inline_loader(body, body_start);
                 return;
             }
         };
@@ -309,9 +318,57 @@ impl Page<'_, '_> {
                 );
             }
         }
+        self.inline_loader(body, body_start);
+    }
+
+    /// An inline loader the catalog knows by its text (a tag-manager container, a
+    /// self-hosted analytics loader), when the page has no other evidence of that SDK:
+    /// at the first string of its shape.
+    fn inline_loader(&mut self, body: &str, body_start: usize) {
+        let Some(sdk) = self.input.catalog.sdk_for_inline_loader(body) else {
+            return;
+        };
+        if !self.snippet_sdks_seen.insert(sdk.id.clone()) {
+            return;
+        }
+        let first = sdk
+            .identifiers
+            .web_snippets
+            .iter()
+            .filter(|s| s.matches_inline(body))
+            .flat_map(|s| s.inline.iter())
+            .filter_map(|marker| body.find(marker.as_str()).map(|at| (at, marker)))
+            .min();
+        if let Some((at, marker)) = first {
+            self.facts.push(
+                self.input.at(body_start + at),
+                EvidenceKind::SdkPresence {
+                    sdk: sdk.id.clone(),
+                    via: Presence::Script,
+                },
+                format!("inline loader contains {marker}"),
+            );
+        }
     }
 
     fn iframe(&mut self, attributes: &[Attribute]) {
+        // A tag manager's `<noscript>` fallback loads its container in an iframe.
+        if let Some((src, offset)) = attributes
+            .iter()
+            .find(|a| a.name == "src")
+            .and_then(|a| a.value.as_ref())
+            && let Some(sdk) = self.input.catalog.sdk_for_script_url(src)
+            && self.snippet_sdks_seen.insert(sdk.id.clone())
+        {
+            self.facts.push(
+                self.input.at(*offset),
+                EvidenceKind::SdkPresence {
+                    sdk: sdk.id.clone(),
+                    via: Presence::Script,
+                },
+                format!("<iframe src=\"{src}\">"),
+            );
+        }
         let Some((allow, offset)) = attributes
             .iter()
             .find(|a| a.name == "allow")
