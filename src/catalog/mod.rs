@@ -421,4 +421,85 @@ mod tests {
         let catalog = Catalog::embedded().expect("embedded catalog is valid");
         assert!(!catalog.sdks.is_empty());
     }
+
+    fn id(found: Option<&SdkDef>) -> Option<&str> {
+        found.map(|s| s.id.as_str())
+    }
+
+    #[test]
+    fn maven_ktx_and_prefix_entries_respect_artifact_boundaries() {
+        let c = Catalog::embedded().expect("catalog");
+        let m = |coordinate| id(c.sdk_for_maven(coordinate));
+        assert_eq!(
+            m("com.google.firebase:firebase-analytics-ktx:21.0.0"),
+            Some("firebase-analytics")
+        );
+        assert_eq!(
+            m("com.google.android.gms:play-services-measurement-sdk-api"),
+            Some("firebase-analytics")
+        );
+        assert_eq!(
+            m("COM.GOOGLE.ANDROID.GMS:play-services-measurement"),
+            Some("firebase-analytics")
+        );
+        assert_eq!(m("com.google.android.gms:play-services-measurementx"), None);
+        assert_eq!(
+            m("com.google.android.gms:play-services-ads-identifier"),
+            None
+        );
+        assert_eq!(m("com.google.firebase:firebase-common-ktx"), None);
+        assert_eq!(m("com.google.firebase:-ktx"), None);
+        assert_eq!(
+            m("com.google.firebase:firebase-crashlytics-ktx"),
+            Some("firebase-crashlytics")
+        );
+    }
+
+    #[test]
+    fn pod_variant_entries_are_opt_in_and_word_bounded() {
+        let c = Catalog::embedded().expect("catalog");
+        let p = |pod| id(c.sdk_for_pod(pod));
+        assert_eq!(
+            p("Firebase/AnalyticsWithoutAdIdSupport"),
+            Some("firebase-analytics")
+        );
+        assert_eq!(p("Firebase/Analytics"), Some("firebase-analytics"));
+        assert_eq!(p("Firebase/Analyticsx"), None);
+        // `Firebase/Core` is listed without `*`: CoreOnly (no Analytics) stays unknown.
+        assert_eq!(p("Firebase/CoreOnly"), None);
+        assert_eq!(p("Firebase/Crashlytics"), Some("firebase-crashlytics"));
+        assert_eq!(p("AppsFlyerFramework/Strict"), Some("appsflyer"));
+    }
+
+    #[test]
+    fn script_shapes_need_their_file_and_attributes() {
+        let c = Catalog::embedded().expect("catalog");
+        let shape = |url, attributes: &[&str]| id(c.sdk_for_script_shape(url, attributes));
+        assert_eq!(
+            shape(
+                "https://s.example.org/script.js",
+                &["src", "data-website-id"]
+            ),
+            Some("umami")
+        );
+        assert_eq!(
+            shape("https://s.example.org/script.js", &["src", "defer"]),
+            None
+        );
+        assert_eq!(
+            shape("/js/script.tagged-events.js?v=2", &["data-domain"]),
+            Some("plausible")
+        );
+        assert_eq!(
+            shape("https://s.example.org/script.js", &["DATA-SITE"]),
+            Some("fathom")
+        );
+        assert_eq!(shape("//s.example.org/piwik.js#x", &[]), Some("matomo"));
+        assert_eq!(
+            shape("https://s.example.org/gtm.js?id=GTM-1", &[]),
+            Some("google-tag-manager")
+        );
+        assert_eq!(shape("https://s.example.org/gtm.js", &[]), None);
+        assert_eq!(id(c.sdk_for_inline_loader("analytics.load('k')")), None);
+    }
 }

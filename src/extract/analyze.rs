@@ -239,17 +239,18 @@ fn sdk_for_import<'c>(catalog: &'c Catalog, language: Language, path: &str) -> O
             let name = if first.starts_with('@') {
                 format!("{first}/{}", parts.next()?)
             } else {
-                // An entry point of a multi-product package (`firebase/analytics`) may be
-                // an SDK of its own.
-                if let Some(sdk) = parts
-                    .next()
-                    .and_then(|sub| catalog.lookup(IdKind::Npm, &format!("{first}/{sub}")))
-                {
-                    return Some(sdk);
-                }
                 first.to_string()
             };
-            catalog.lookup(IdKind::Npm, &name)
+            // An entry point of a multi-product package (`firebase/analytics`,
+            // `firebase/compat/analytics`, `@angular/fire/analytics`) may be an SDK of its
+            // own: the whole specifier, then its first entry, then the package.
+            let entry = parts.next().map(|sub| format!("{name}/{sub}"));
+            [Some(path.to_string()), entry]
+                .into_iter()
+                .flatten()
+                .filter(|specifier| specifier.len() > name.len())
+                .find_map(|specifier| catalog.lookup(IdKind::Npm, &specifier))
+                .or_else(|| catalog.lookup(IdKind::Npm, &name))
         }
         Language::Dart => {
             let rest = path.strip_prefix("package:")?;
@@ -768,10 +769,22 @@ impl<'a> Context<'a> {
         // global either — unless the file loads the SDK's script itself, as the TikTok
         // snippet does with its own `var ttq`.
         let loads_script = || {
-            sdk.identifiers
-                .web_script_hosts
+            let ids = &sdk.identifiers;
+            ids.web_script_hosts
                 .iter()
                 .any(|h| self.text.contains(h.split('/').next().unwrap_or(h)))
+                // A self-hosted loader names its script file (`u + 'matomo.js'`), when the
+                // file name alone is the SDK's shape.
+                || ids
+                    .web_snippets
+                    .iter()
+                    .filter(|s| s.is_tag_shape() && s.attributes.is_empty() && s.query.is_none())
+                    .flat_map(|s| &s.files)
+                    .filter(|f| !f.contains('*'))
+                    .any(|f| {
+                        self.text.contains(&format!("'{f}'"))
+                            || self.text.contains(&format!("\"{f}\""))
+                    })
         };
         let bound = |name: &str| {
             self.imported_names.contains(&name.to_ascii_lowercase())
@@ -1105,6 +1118,27 @@ final class Reporter {
                 .any(|(sdk, via)| sdk == "tiktok-pixel" && *via == Presence::Script),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_self_hosted_loader_naming_its_script_file_keeps_its_own_variable() {
+        let matomo = "var _paq = window._paq = window._paq || [];\n_paq.push(['trackPageView']);\n(function () {\n  var u = '//stats.example.org/';\n  var g = document.createElement('script');\n  g.src = u + 'matomo.js';\n})();\n";
+        let found = presences("stats.js", matomo);
+        assert!(found.iter().any(|(sdk, _)| sdk == "matomo"), "{found:?}");
+        // A `_paq` array the file declares, with no loader, is the app's own.
+        let own = presences("queue.js", "var _paq = [];\n_paq.push(1);\n");
+        assert!(own.is_empty(), "{own:?}");
+    }
+
+    #[test]
+    fn an_entry_point_of_a_multi_product_package_is_its_sdk() {
+        let found = presences(
+            "src/firebase.js",
+            "import { getAnalytics, logEvent } from 'firebase/analytics';\nimport { getAuth } from 'firebase/auth';\nimport 'firebase/compat/analytics';\nimport { provideAnalytics } from '@angular/fire/analytics';\nimport { provideAuth } from '@angular/fire/auth';\nlogEvent(getAnalytics(), 'open');\n",
+        );
+        // The three analytics entry points; neither auth entry nor the bare packages.
+        let analytics = ("firebase-analytics".to_string(), Presence::Import);
+        assert_eq!(found, vec![analytics.clone(), analytics.clone(), analytics]);
     }
 
     #[test]

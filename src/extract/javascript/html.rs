@@ -1,12 +1,15 @@
 //! HTML pages: a tolerant tag scan (no DOM) for what a page loads and runs.
 //!
 //! - `<script src>` (and `data-src`, used by consent managers) whose URL the catalog
-//!   knows → `SdkPresence { via: Script }` at the URL;
+//!   knows, by host or else by a `web_snippets` shape (file name, attributes, query:
+//!   a self-hosted `script.js` with `data-website-id`) → `SdkPresence { via: Script }`
+//!   at the URL; an `<iframe src>` on a known host (a tag manager's `<noscript>`) too;
 //! - inline `<script>` bodies (JavaScript types, and `type="text/plain"` scripts a consent
 //!   manager activates later, recognised by their `data-*` attributes) are lowered like a
 //!   `.js` file, with locations in the page, and analysed; a call of a catalog SDK's
 //!   `web_globals` snippet function (`fbq(…)`, `gtag(…)`, `ttq.load(…)`) → `SdkPresence
-//!   { via: Script }` at its first call;
+//!   { via: Script }` at its first call; an inline loader matching a `web_snippets`
+//!   `inline` shape (the GTM container loader) → the same, once per SDK per page;
 //! - `<iframe allow="microphone; geolocation">` → `CapabilityDeclared` for the
 //!   capabilities whose `web_features` match;
 //! - `index.html` files carry the `WebPage` marker.
@@ -503,6 +506,7 @@ mod tests {
 #[cfg(test)]
 mod more_tests {
     use super::*;
+    use crate::catalog::Catalog;
     use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(path: &str, text: &str) -> FileFacts {
@@ -587,6 +591,44 @@ mod more_tests {
             "<script type=\"text/plain\" data-category=\"analytics\">gtag('config', 'G-1');</script>\n<script type=\"text/template\">fbq('init')</script>",
         );
         assert_eq!(sdks(&facts), vec![("google-analytics".into(), 1, 53)]);
+    }
+
+    fn embedded_sdks(path: &str, text: &str) -> Vec<(String, u32, u32)> {
+        let catalog = Catalog::embedded().expect("catalog");
+        let input = FileInput {
+            path,
+            bytes: text.as_bytes(),
+            text,
+            catalog: &catalog,
+        };
+        sdks(&extract(&input))
+    }
+
+    #[test]
+    fn self_hosted_scripts_are_known_by_shape_not_by_name_alone() {
+        let page = "<script defer src=\"https://stats.example.org/script.js\" data-website-id=\"1\"></script>\n<script src=\"/script.js\"></script>\n<script src=\"/js/app.js\" data-domain=\"x\"></script>\n<script src=\"//a.example.org/matomo.js\"></script>\n";
+        assert_eq!(
+            embedded_sdks("a.html", page),
+            vec![("umami".into(), 1, 20), ("matomo".into(), 4, 14)]
+        );
+    }
+
+    #[test]
+    fn inline_loaders_and_noscript_iframes_once_per_page() {
+        let page = "<script>\n  var s = 'x';\n  j.src = 'https://t.example.org/gtm.js?id=' + i;\n})(window, document, 'script', 'dataLayer', 'GTM-AB12');\n</script>\n<noscript><iframe src=\"https://www.googletagmanager.com/ns.html?id=GTM-AB12\"></iframe></noscript>\n";
+        assert_eq!(
+            embedded_sdks("a.html", page),
+            vec![("google-tag-manager".into(), 3, 34)]
+        );
+        let iframe_only = "<noscript><iframe src=\"https://www.googletagmanager.com/ns.html?id=GTM-AB12\"></iframe></noscript>";
+        assert_eq!(
+            embedded_sdks("b.html", iframe_only),
+            vec![("google-tag-manager".into(), 1, 24)]
+        );
+        // A commented-out loader is no loader.
+        let commented =
+            "<!-- <script>j.src = 'https://t.example.org/gtm.js?id=' + 'GTM-AB12';</script> -->";
+        assert!(embedded_sdks("c.html", commented).is_empty());
     }
 
     #[test]
