@@ -133,8 +133,8 @@ impl Catalog {
             }
         }
         packages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        maven_prefixes.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
-        pod_variants.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        maven_prefixes.sort_by_key(|entry| std::cmp::Reverse(entry.1.len()));
+        pod_variants.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
         let prefilter = Prefilter::build(&sdks, &capabilities);
         let sdk_methods = sdks
             .iter()
