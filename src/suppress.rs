@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::finding::Finding;
 use crate::model::{InlineAllow, Location};
 use crate::policy::{Date, Policy};
-use crate::rules::{self, Draft};
+use crate::rules::{self, Draft, Rule};
 
 const MARKER: &str = "privlint:";
 /// Comment openers in every language and format privlint reads.
@@ -173,7 +173,7 @@ pub fn apply(
                     allow.at.clone(),
                 )
                 .identity(format!("allow:{names}"))
-                .finish("PL502"),
+                .finish(Rule::UnusedException),
             );
         }
         if allow.reason.is_none() {
@@ -183,7 +183,7 @@ pub fn apply(
                     allow.at.clone(),
                 )
                 .identity(format!("reason:{names}"))
-                .finish("PL503"),
+                .finish(Rule::AllowWithoutReason),
             );
         }
     }
@@ -201,7 +201,7 @@ pub fn apply(
                     span.location(),
                 )
                 .identity(format!("expired:{label}"))
-                .finish("PL501"),
+                .finish(Rule::ExpiredException),
             );
         } else if !used {
             kept.push(
@@ -210,7 +210,7 @@ pub fn apply(
                     span.location(),
                 )
                 .identity(format!("unused:{label}"))
-                .finish("PL502"),
+                .finish(Rule::UnusedException),
             );
         }
     }

@@ -1,6 +1,6 @@
 //! PL201 denied-capability, PL202 precise-location, PL203 background-location.
 
-use super::Draft;
+use super::{Draft, Rule};
 use crate::finding::Finding;
 use crate::link::AppUnit;
 use crate::model::{Evidence, EvidenceKind};
@@ -20,7 +20,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
                     .capability(id)
                     .identity(&e.detail)
                     .policy_line(rule.app.span.as_ref(), "denied here")
-                    .finish("PL201"),
+                    .finish(Rule::DeniedCapability),
                 );
             }
         }
@@ -52,7 +52,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
                     .capability(id)
                     .identity(&e.detail)
                     .policy_line(max.span.as_ref(), "`max_precision: coarse` set here")
-                    .finish("PL202"),
+                    .finish(Rule::PreciseLocation),
                 );
             }
         }
@@ -68,7 +68,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, out: &mut Vec<Finding>) {
                     .capability(id)
                     .identity(&e.detail)
                     .policy_line(bg.span.as_ref(), "`background: deny` set here")
-                    .finish("PL203"),
+                    .finish(Rule::BackgroundLocation),
                 );
             }
         }

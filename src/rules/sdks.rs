@@ -1,6 +1,6 @@
 //! PL101 denied-sdk and PL102 unlisted-sdk.
 
-use super::Draft;
+use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::link::AppUnit;
@@ -35,7 +35,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
                     sdk.name, sdk.category, sdk.vendor
                 ))
                 .policy_line(span.as_ref(), "denied here")
-                .finish("PL101"),
+                .finish(Rule::DeniedSdk),
             ),
             SdkVerdict::Unlisted(Unlisted::Deny, span) => out.push(
                 draft(format!(
@@ -43,7 +43,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
                     sdk.name, sdk.category
                 ))
                 .policy_line(span.as_ref(), "`unlisted: deny` set here")
-                .finish("PL101"),
+                .finish(Rule::DeniedSdk),
             ),
             SdkVerdict::Unlisted(Unlisted::Warn, _) => {
                 // Crash reporting and other non-tracking tools are never counted as ad or
@@ -54,7 +54,7 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
                             "{} ({}) is not listed in the policy: allow or deny it under `sdks`",
                             sdk.name, sdk.category
                         ))
-                        .finish("PL102"),
+                        .finish(Rule::UnlistedSdk),
                     );
                 }
             }

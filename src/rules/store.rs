@@ -2,14 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use super::Draft;
+use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::link::AppUnit;
 use crate::model::{EvidenceKind, Platform};
 use crate::policy::Policy;
-
-const TRACKING_CATEGORIES: &[&str] = &["advertising", "attribution"];
 
 pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mut Vec<Finding>) {
     if !unit.has_platform(Platform::Ios) {
@@ -85,7 +83,7 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
                 format!("add {needed} to this Info.plist"),
             );
         }
-        out.push(draft.finish("PL401"));
+        out.push(draft.finish(Rule::MissingPurposeString));
     }
 }
 
@@ -155,7 +153,7 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             .tie(tie.kind)
             .identity("data-type")
             .related(manifest_at.clone(), "the privacy manifest")
-            .finish("PL402"),
+            .finish(Rule::PrivacyManifestGap),
         );
     }
     let tracking_false = manifest_facts.iter().find(|e| {
@@ -169,7 +167,7 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             let Some(sdk) = catalog.sdk(sdk_id) else {
                 continue;
             };
-            if !TRACKING_CATEGORIES.contains(&sdk.category.as_str()) {
+            if !catalog.category(&sdk.category).is_some_and(|c| c.apple_tracking) {
                 continue;
             }
             let Some(anchor) = unit.sdk_anchor(sdk_id) else {
@@ -186,7 +184,7 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
                 .sdk(sdk_id)
                 .identity("tracking")
                 .related(tracking.at.clone(), "NSPrivacyTracking is false here")
-                .finish("PL402"),
+                .finish(Rule::PrivacyManifestGap),
             );
         }
     }

@@ -1,14 +1,12 @@
 //! PL301 capability-flows-to-sdk, PL302 capability-passed-to-sdk,
 //! PL303 sdk-collects-capability and PL304 audio-beacon.
 
-use super::Draft;
+use super::{Draft, Rule};
 use crate::catalog::Catalog;
+use crate::catalog::SdkDef;
 use crate::finding::{Finding, TieKind};
 use crate::link::AppUnit;
 use crate::policy::Policy;
-
-const AUDIO_BEACON: &str = "audio-beacon";
-const MICROPHONE: &str = "microphone";
 
 pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mut Vec<Finding>) {
     for tie in &unit.ties {
@@ -18,38 +16,46 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
         let Err(span) = policy.sdk_may_receive(&tie.capability, sdk) else {
             continue;
         };
-        // Audio beacons listening through the microphone are reported by PL304 instead.
-        if sdk.category == AUDIO_BEACON && tie.capability == MICROPHONE {
+        // SDKs that listen through a capability on their own (audio beacons through the
+        // microphone) are reported by PL304 instead.
+        if listens_through(catalog, sdk) == Some(tie.capability.as_str()) {
             continue;
         }
         let (code, message) = match tie.kind {
             TieKind::Flow => (
-                "PL301",
+                Rule::CapabilityFlowsToSdk,
                 format!(
                     "the {} read here flows into {} (`{}`)",
                     tie.capability, sdk.name, tie.detail
                 ),
             ),
             TieKind::SdkApi => (
-                "PL302",
+                Rule::CapabilityPassedToSdk,
                 format!(
                     "`{}` hands the {} to {}",
                     tie.detail, tie.capability, sdk.name
                 ),
             ),
             TieKind::AutoCollect | TieKind::SdkPermission => (
-                "PL303",
+                Rule::SdkCollectsCapability,
                 format!(
                     "{}: {} may not receive the {}",
                     tie.detail, sdk.name, tie.capability
                 ),
             ),
         };
+        // A collection tie's detail names the SDK's display name, which the catalog may
+        // change; SDK id, capability, kind and path already make it unique (the linker
+        // keeps one per SDK, capability and kind). Calls keep the call text as anchor.
+        let anchor = match tie.kind {
+            TieKind::Flow | TieKind::SdkApi => tie.detail.as_str(),
+            TieKind::AutoCollect | TieKind::SdkPermission => "",
+        };
         let mut draft = Draft::new(message, tie.at.clone())
             .sdk(&tie.sdk)
             .capability(&tie.capability)
             .tie(tie.kind)
-            .identity(&tie.detail);
+            .identity(anchor);
         draft.source = tie.source.clone();
         if tie.chain.is_empty() {
             if let Some(source) = &tie.source {
@@ -73,16 +79,19 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
         );
     }
 
-    // PL304: an audio-beacon SDK in an app that can record audio.
-    let records_audio = unit.capability(MICROPHONE).is_some_and(|c| c.granted());
-    if !records_audio {
-        return;
-    }
+    // PL304: an SDK that listens through a capability (an audio beacon through the
+    // microphone) in an app that grants it.
     for sdk_id in unit.sdks.keys() {
         let Some(sdk) = catalog.sdk(sdk_id) else {
             continue;
         };
-        if sdk.category != AUDIO_BEACON || policy.sdk_may_receive(MICROPHONE, sdk).is_ok() {
+        let Some(capability) = listens_through(catalog, sdk) else {
+            continue;
+        };
+        let Some(granted) = unit.capability(capability).filter(|c| c.granted()) else {
+            continue;
+        };
+        if policy.sdk_may_receive(capability, sdk).is_ok() {
             continue;
         }
         let Some(anchor) = unit.sdk_anchor(sdk_id) else {
@@ -90,22 +99,27 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
         };
         let mut draft = Draft::new(
             format!(
-                "{} is an audio-beacon SDK and the app can record audio: it may listen for ultrasonic beacons",
-                sdk.name
+                "{} is an {} SDK and the app can record audio: it may listen for ultrasonic beacons",
+                sdk.name, sdk.category
             ),
             anchor.at.clone(),
         )
         .sdk(sdk_id)
-        .capability(MICROPHONE)
+        .capability(capability)
         .identity(&anchor.detail);
-        if let Some(mic) = unit.capability(MICROPHONE)
-            && let Some(e) = mic.declared.first().or(mic.used.first())
-        {
+        if let Some(e) = granted.declared.first().or(granted.used.first()) {
             draft = draft.related(
                 e.at.clone(),
                 format!("the app can record audio: {}", e.detail),
             );
         }
-        out.push(draft.finish("PL304"));
+        out.push(draft.finish(Rule::AudioBeacon));
     }
+}
+
+/// The capability an SDK uses on its own once granted, from its category (catalog data).
+fn listens_through<'a>(catalog: &'a Catalog, sdk: &SdkDef) -> Option<&'a str> {
+    catalog
+        .category(&sdk.category)
+        .and_then(|c| c.listens_through.as_deref())
 }
