@@ -773,7 +773,11 @@ mod tests {
         let catalog = Catalog::embedded().expect("embedded catalog");
         assert_eq!(
             version_line(),
-            format!("{} (catalog {})", env!("CARGO_PKG_VERSION"), catalog.version)
+            format!(
+                "{} (catalog {})",
+                env!("CARGO_PKG_VERSION"),
+                catalog.version
+            )
         );
     }
 

@@ -459,18 +459,39 @@ mod tests {
     fn an_allow_inside_a_string_literal_suppresses_nothing_in_any_file_kind() {
         for (path, text) in [
             ("A.kt", "val s = \"// privlint: allow(PL102) -- x\"\n"),
-            ("A.java", "String s = \"/* privlint: allow(PL102) -- x */\";\n"),
-            ("A.swift", "let s = \"\"\"\n// privlint: allow(PL102) -- x\n\"\"\"\n"),
+            (
+                "A.java",
+                "String s = \"/* privlint: allow(PL102) -- x */\";\n",
+            ),
+            (
+                "A.swift",
+                "let s = \"\"\"\n// privlint: allow(PL102) -- x\n\"\"\"\n",
+            ),
             ("a.js", "const s = '// privlint: allow(PL102) -- x';\n"),
             ("a.ts", "const s = `\n// privlint: allow(PL102) -- x\n`;\n"),
             ("main.dart", "final s = '// privlint: allow(PL102) -- x';\n"),
             ("main.rs", "let s = \"// privlint: allow(PL102) -- x\";\n"),
             ("build.gradle", "def s = '// privlint: allow(PL102) -- x'\n"),
-            ("pubspec.yaml", "description: \"# privlint: allow(PL102) -- x\"\n"),
-            ("Cargo.toml", "description = \"# privlint: allow(PL102) -- x\"\n"),
-            ("Podfile", "pod 'X', :git => '# privlint: allow(PL102) -- x'\n"),
-            ("package.json", "{\"x\": \"// privlint: allow(PL102) -- x\"}\n"),
-            ("AndroidManifest.xml", "<a b=\"// privlint: allow(PL102) -- x\"/>\n"),
+            (
+                "pubspec.yaml",
+                "description: \"# privlint: allow(PL102) -- x\"\n",
+            ),
+            (
+                "Cargo.toml",
+                "description = \"# privlint: allow(PL102) -- x\"\n",
+            ),
+            (
+                "Podfile",
+                "pod 'X', :git => '# privlint: allow(PL102) -- x'\n",
+            ),
+            (
+                "package.json",
+                "{\"x\": \"// privlint: allow(PL102) -- x\"}\n",
+            ),
+            (
+                "AndroidManifest.xml",
+                "<a b=\"// privlint: allow(PL102) -- x\"/>\n",
+            ),
             ("index.html", "<p>// privlint: allow(PL102) -- x</p>\n"),
         ] {
             assert_eq!(inline_allows(path, text), vec![], "{path}: {text}");
@@ -480,13 +501,31 @@ mod tests {
     #[test]
     fn real_comments_carry_allows_in_every_file_kind() {
         for (path, text) in [
-            ("A.kt", "val url = \"https://x\" // privlint: allow(PL102) -- y\n"),
-            ("a.js", "const s = 'it\\'s'; /* privlint: allow(PL102) -- y */\n"),
-            ("main.rs", "fn f<'a>(s: &'a str) {} // privlint: allow(PL102) -- y\n"),
-            ("pubspec.yaml", "name: don't # privlint: allow(PL102) -- y\n"),
+            (
+                "A.kt",
+                "val url = \"https://x\" // privlint: allow(PL102) -- y\n",
+            ),
+            (
+                "a.js",
+                "const s = 'it\\'s'; /* privlint: allow(PL102) -- y */\n",
+            ),
+            (
+                "main.rs",
+                "fn f<'a>(s: &'a str) {} // privlint: allow(PL102) -- y\n",
+            ),
+            (
+                "pubspec.yaml",
+                "name: don't # privlint: allow(PL102) -- y\n",
+            ),
             ("Podfile", "pod 'X' # privlint: allow(PL102) -- y\n"),
-            ("AndroidManifest.xml", "<a/> <!-- privlint: allow(PL102) -- y -->\n"),
-            ("index.html", "<script>track() // privlint: allow(PL102) -- y\n</script>\n"),
+            (
+                "AndroidManifest.xml",
+                "<a/> <!-- privlint: allow(PL102) -- y -->\n",
+            ),
+            (
+                "index.html",
+                "<script>track() // privlint: allow(PL102) -- y\n</script>\n",
+            ),
         ] {
             let allows = inline_allows(path, text);
             assert_eq!(allows.len(), 1, "{path}: {text}");

@@ -14,11 +14,7 @@ fn render_rules_doc() -> String {
     out.push_str(&markdown_table(""));
     for r in Rule::ALL {
         out.push('\n');
-        out.push_str(
-            &r.docs()
-                .replacen("# ", "## ", 1)
-                .replace("\n## ", "\n### "),
-        );
+        out.push_str(&r.docs().replacen("# ", "## ", 1).replace("\n## ", "\n### "));
     }
     out
 }
@@ -45,8 +41,14 @@ fn rules_doc_is_generated_from_the_registry() {
 fn readme_rules_table_is_generated_from_the_registry() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = std::fs::read_to_string(path).unwrap();
-    let start = readme.find(README_START).expect("README marks its rules table") + README_START.len();
-    let end = start + readme[start..].find(README_END).expect("README ends its rules table");
+    let start = readme
+        .find(README_START)
+        .expect("README marks its rules table")
+        + README_START.len();
+    let end = start
+        + readme[start..]
+            .find(README_END)
+            .expect("README ends its rules table");
     let expected = format!(
         "{}{}{}",
         &readme[..start],

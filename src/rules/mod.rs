@@ -408,9 +408,12 @@ pub fn unanalyzed_file(problem: &FileProblem) -> Finding {
             anchor.push('#');
         }
     }
-    Draft::new(format!("not analysed: {}", problem.reason), problem.at.clone())
-        .identity(anchor)
-        .finish(Rule::UnanalyzedFile)
+    Draft::new(
+        format!("not analysed: {}", problem.reason),
+        problem.at.clone(),
+    )
+    .identity(anchor)
+    .finish(Rule::UnanalyzedFile)
 }
 
 /// Run every policy rule over the linked facts.
@@ -455,7 +458,11 @@ mod tests {
                 "## How to fix",
                 "## How to suppress",
             ] {
-                assert!(r.docs().contains(section), "{} docs lack {section}", r.code());
+                assert!(
+                    r.docs().contains(section),
+                    "{} docs lack {section}",
+                    r.code()
+                );
             }
             let security: f32 = r.security_severity().parse().expect("a number");
             assert!((0.0..=10.0).contains(&security), "{}", r.code());
@@ -479,11 +486,7 @@ mod tests {
 
     #[test]
     fn allow_without_reason_cannot_be_excepted_and_says_why() {
-        assert!(
-            !exception_rules()
-                .iter()
-                .any(|(code, _)| *code == "PL503")
-        );
+        assert!(!exception_rules().iter().any(|(code, _)| *code == "PL503"));
         assert_eq!(exception_rules().len(), Rule::ALL.len() - 1);
         assert!(exception_refusal("allow-without-reason").contains("cannot be excepted"));
         assert!(exception_refusal("PL503").contains("cannot be excepted"));

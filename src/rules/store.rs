@@ -167,7 +167,10 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             let Some(sdk) = catalog.sdk(sdk_id) else {
                 continue;
             };
-            if !catalog.category(&sdk.category).is_some_and(|c| c.apple_tracking) {
+            if !catalog
+                .category(&sdk.category)
+                .is_some_and(|c| c.apple_tracking)
+            {
                 continue;
             }
             let Some(anchor) = unit.sdk_anchor(sdk_id) else {

@@ -22,7 +22,9 @@ pub fn missing<T>(what: &str) -> Option<T> {
         !tools_required(),
         "{what} is required (PRIVLINT_REQUIRE_TOOLS=1): run scripts/ci-tools.sh"
     );
-    skipped(&format!("{what} is not installed (run scripts/ci-tools.sh)"));
+    skipped(&format!(
+        "{what} is not installed (run scripts/ci-tools.sh)"
+    ));
     None
 }
 
