@@ -25,7 +25,7 @@ macro_rules! rules {
             severity: $severity:ident,
             security_severity: $security:literal,
             summary: $summary:literal,
-            docs: $docs:ident,
+            docs: $docs:path,
             excepted: $excepted:expr $(,)?
         }
     ),* $(,)?) => {
@@ -48,7 +48,7 @@ macro_rules! rules {
                         severity: Severity::$severity,
                         security_severity: $security,
                         summary: $summary,
-                        docs: docs::$docs,
+                        docs: $docs,
                         excepted: $excepted,
                     },)*
                 }
@@ -84,7 +84,7 @@ rules! {
         severity: Error,
         security_severity: "7.0",
         summary: "A denied SDK ships with the app",
-        docs: PL101,
+        docs: sdks::PL101,
         excepted: EXCEPTABLE,
     },
     UnlistedSdk {
@@ -93,7 +93,7 @@ rules! {
         severity: Warning,
         security_severity: "4.0",
         summary: "A catalog SDK the policy names nowhere",
-        docs: PL102,
+        docs: sdks::PL102,
         excepted: EXCEPTABLE,
     },
     DeniedCapability {
@@ -102,7 +102,7 @@ rules! {
         severity: Error,
         security_severity: "7.0",
         summary: "The app declares or uses a capability the policy denies",
-        docs: PL201,
+        docs: capabilities::PL201,
         excepted: EXCEPTABLE,
     },
     PreciseLocation {
@@ -111,7 +111,7 @@ rules! {
         severity: Error,
         security_severity: "7.0",
         summary: "Precise location where the policy allows only coarse",
-        docs: PL202,
+        docs: capabilities::PL202,
         excepted: EXCEPTABLE,
     },
     BackgroundLocation {
@@ -120,7 +120,7 @@ rules! {
         severity: Error,
         security_severity: "7.0",
         summary: "Background location where the policy denies it",
-        docs: PL203,
+        docs: capabilities::PL203,
         excepted: EXCEPTABLE,
     },
     CapabilityFlowsToSdk {
@@ -129,7 +129,7 @@ rules! {
         severity: Error,
         security_severity: "8.0",
         summary: "A value read from a sensitive API flows into an SDK call",
-        docs: PL301,
+        docs: ties::PL301,
         excepted: EXCEPTABLE,
     },
     CapabilityPassedToSdk {
@@ -138,7 +138,7 @@ rules! {
         severity: Error,
         security_severity: "8.0",
         summary: "An SDK API that takes or switches on a capability is called",
-        docs: PL302,
+        docs: ties::PL302,
         excepted: EXCEPTABLE,
     },
     SdkCollectsCapability {
@@ -147,7 +147,7 @@ rules! {
         severity: Error,
         security_severity: "7.0",
         summary: "An SDK collects a capability the app grants",
-        docs: PL303,
+        docs: ties::PL303,
         excepted: EXCEPTABLE,
     },
     AudioBeacon {
@@ -156,7 +156,7 @@ rules! {
         severity: Error,
         security_severity: "8.0",
         summary: "An audio-beacon SDK ships in an app that can record audio",
-        docs: PL304,
+        docs: ties::PL304,
         excepted: EXCEPTABLE,
     },
     MissingPurposeString {
@@ -165,7 +165,7 @@ rules! {
         severity: Error,
         security_severity: "5.0",
         summary: "iOS code uses a capability with no usage description",
-        docs: PL401,
+        docs: store::PL401,
         excepted: EXCEPTABLE,
     },
     PrivacyManifestGap {
@@ -174,7 +174,7 @@ rules! {
         severity: Error,
         security_severity: "5.0",
         summary: "The privacy manifest omits what the app's SDKs collect",
-        docs: PL402,
+        docs: store::PL402,
         excepted: EXCEPTABLE,
     },
     ExpiredException {
@@ -183,7 +183,7 @@ rules! {
         severity: Error,
         security_severity: "2.0",
         summary: "A policy exception is past its expiry date",
-        docs: PL501,
+        docs: docs::PL501,
         excepted: EXCEPTABLE,
     },
     UnusedException {
@@ -192,7 +192,7 @@ rules! {
         severity: Warning,
         security_severity: "2.0",
         summary: "A policy exception or inline allow matched nothing",
-        docs: PL502,
+        docs: docs::PL502,
         excepted: EXCEPTABLE,
     },
     AllowWithoutReason {
@@ -201,7 +201,7 @@ rules! {
         severity: Warning,
         security_severity: "2.0",
         summary: "An inline allow comment gives no reason",
-        docs: PL503,
+        docs: docs::PL503,
         // An exception would silence the very check that keeps inline allows reviewable.
         excepted: Err(
             "PL503 allow-without-reason cannot be excepted: it asks for the reason an inline allow lacks, so write `-- why` after that comment instead",
@@ -213,7 +213,7 @@ rules! {
         severity: Error,
         security_severity: "2.0",
         summary: "A file could not be read or parsed",
-        docs: PL900,
+        docs: docs::PL900,
         excepted: EXCEPTABLE,
     },
 }

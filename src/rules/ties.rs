@@ -123,3 +123,90 @@ fn listens_through<'a>(catalog: &'a Catalog, sdk: &SdkDef) -> Option<&'a str> {
         .category(&sdk.category)
         .and_then(|c| c.listens_through.as_deref())
 }
+
+// Documentation, printed by `privlint explain` and rendered into docs/rules.md.
+
+pub(super) const PL301: &str = r####"# PL301 capability-flows-to-sdk
+
+## What it does
+Reports a `flow` tie: a value read from a capability API (a location fix, a contact, an audio buffer) reaches an argument of an SDK call in the same function or through one helper in the same file, through assignments, property reads, string templates, maps and bundles. The finding points at the SDK call; related locations show the chain from the source.
+
+## Why it matters
+This is the case users find creepy: their trip or address book handed to an ad or analytics vendor. Unlike mere presence, a flow is direct evidence that the data leaves.
+
+## Example
+```kotlin
+fused.lastLocation.addOnSuccessListener { loc ->
+    analytics.logEvent("visit", bundleOf("lat" to loc.latitude))   // PL301
+}
+```
+
+## How to fix
+Send only what the feature needs (a region name, a coarse bucket, nothing), or list the SDK under the capability's `sdks` in the policy after a privacy review.
+
+## How to suppress
+List the SDK under `capabilities.<cap>.sdks`, add a policy exception with `rule: capability-flows-to-sdk`, `sdk`, `capability`, `paths` and a `reason`, or write `privlint: allow(capability-flows-to-sdk) -- reason` on the call.
+"####;
+
+pub(super) const PL302: &str = r####"# PL302 capability-passed-to-sdk
+
+## What it does
+Reports an `sdk-api` tie: the app calls an SDK API that takes or switches on a capability, from the catalog (`setLocation`, `setLastKnownLocation`, `logLocation`, location-sharing toggles set to true).
+
+## Why it matters
+These APIs exist to give the SDK the capability; calling one is a decision to share it, and should be one the policy records.
+
+## Example
+```swift
+braze.user.setLastKnownLocation(latitude: lat, longitude: lon)   // PL302
+```
+
+## How to fix
+Remove the call, or allow the SDK under the capability's `sdks` after review.
+
+## How to suppress
+List the SDK under `capabilities.<cap>.sdks`, a policy exception, or `privlint: allow(capability-passed-to-sdk) -- reason`.
+"####;
+
+pub(super) const PL303: &str = r####"# PL303 sdk-collects-capability
+
+## What it does
+Reports an `auto-collect` tie (the app grants a capability and ships an SDK the catalog says collects it whenever granted) or an `sdk-permission` tie (the SDK's own Android manifest adds the permission through the manifest merger and the app does not strip it).
+
+## Why it matters
+Many SDKs read location or other data on their own once the app has the permission; the app team never wrote a line that shares it, but the data still leaves.
+
+## Example
+```xml
+<uses-permission android:name="android.permission.ACCESS_FINE_LOCATION"/>
+```
+```groovy
+implementation 'com.example.ads:sdk:9.0'   // PL303: collects location when granted
+```
+
+## How to fix
+Turn the SDK's collection off where it has a switch, drop the permission the SDK adds with `tools:node="remove"`, or replace the SDK.
+
+## How to suppress
+List the SDK under the capability's `sdks`, a policy exception with `rule: sdk-collects-capability`, or `privlint: allow(sdk-collects-capability) -- reason` on the dependency.
+"####;
+
+pub(super) const PL304: &str = r####"# PL304 audio-beacon
+
+## What it does
+Reports an SDK of the `audio-beacon` category in an app that can record audio (a microphone permission, usage description or recording API), unless the policy lists that SDK under `capabilities.microphone.sdks`. It replaces PL303 for the microphone tie of such SDKs.
+
+## Why it matters
+Audio-beacon SDKs listen for inaudible ultrasonic signals from TV ads and shops to link what people watch and where they go to their device. Users consent to a voice feature, not to that.
+
+## Example
+```groovy
+implementation 'com.example.beacons:listener:2.1'   // PL304 when RECORD_AUDIO is declared
+```
+
+## How to fix
+Remove the SDK. If the app really must ship it, list it under `capabilities.microphone.sdks` after review and disclose it.
+
+## How to suppress
+List the SDK under `capabilities.microphone.sdks`, a policy exception with `rule: audio-beacon`, or `privlint: allow(audio-beacon) -- reason`.
+"####;
