@@ -14,11 +14,19 @@ use crate::cli::{
 use crate::finding::{Finding, Severity};
 use crate::policy::{self, Policy, PolicyOrigin};
 use crate::report::{self, Format, Report};
-use crate::rules::{self, Draft};
+use crate::rules::{self, Rule};
 use crate::scan::{self, Analysis, ScanOptions};
 use crate::suppress;
 
-pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (catalog ", "2026.11.0", ")");
+/// `--version`: the release and the version of the embedded catalog, read from the
+/// catalog itself so the two cannot disagree.
+pub fn version_line() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        let catalog = Catalog::embedded().map_or_else(|_| "invalid".to_string(), |c| c.version);
+        format!("{} (catalog {catalog})", env!("CARGO_PKG_VERSION"))
+    })
+}
 
 /// Process exit status: the contract scripts rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +79,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     match result {
         Ok(exit) => exit,
         Err(failure) => {
-            let graphical =
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let graphical = std::io::stderr().is_terminal() && !no_color_requested();
             let mut text = String::new();
             let rendered = if graphical {
                 GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
@@ -382,11 +389,7 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         scan::analyse(&target.root, &catalog, &options)
     });
     let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
-    findings.extend(analysis.problems.iter().map(|p| {
-        Draft::new(format!("not analysed: {}", p.reason), p.at.clone())
-            .identity(&p.reason)
-            .finish("PL900")
-    }));
+    findings.extend(analysis.problems.iter().map(rules::unanalyzed_file));
     let baseline = match &args.baseline {
         Some(file) => read_baseline(file)?,
         None => BTreeSet::new(),
@@ -519,13 +522,23 @@ fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failu
     Ok(out)
 }
 
+/// no-color.org: `NO_COLOR` set to a non-empty value turns colour off; set but empty,
+/// it is as if unset.
+fn no_color_requested() -> bool {
+    disables_colour(std::env::var_os("NO_COLOR").as_deref())
+}
+
+fn disables_colour(no_color: Option<&std::ffi::OsStr>) -> bool {
+    no_color.is_some_and(|v| !v.is_empty())
+}
+
 fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             to_terminal
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !no_color_requested()
                 && std::env::var("CLICOLOR").map_or(true, |v| v != "0")
         }
     }
@@ -622,13 +635,13 @@ fn inventory_command(
 fn explain_command(id: Option<&str>, out: &mut dyn Write) -> Result<Exit, Failure> {
     let Some(id) = id else {
         let mut text = String::new();
-        for r in rules::RULES {
+        for r in Rule::ALL {
             text.push_str(&format!(
                 "{} {:<26} {:<8} {}\n",
-                r.code,
-                r.name,
-                r.severity.as_str(),
-                r.summary
+                r.code(),
+                r.name(),
+                r.severity().as_str(),
+                r.summary()
             ));
         }
         return write_out(out, &text);
@@ -643,7 +656,7 @@ fn explain_command(id: Option<&str>, out: &mut dyn Write) -> Result<Exit, Failur
             ),
         ),
         None => {
-            let known: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
+            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
             Err(usage(format!(
                 "unknown rule `{id}`; rules: {}",
                 known.join(", ")
@@ -758,10 +771,22 @@ mod tests {
     #[test]
     fn version_line_names_the_embedded_catalog_version() {
         let catalog = Catalog::embedded().expect("embedded catalog");
-        assert!(
-            VERSION_LINE.contains(&format!("(catalog {})", catalog.version)),
-            "update VERSION_LINE to the catalog version {}",
-            catalog.version
+        assert_eq!(
+            version_line(),
+            format!(
+                "{} (catalog {})",
+                env!("CARGO_PKG_VERSION"),
+                catalog.version
+            )
         );
+    }
+
+    #[test]
+    fn no_color_set_and_non_empty_disables_colour_and_empty_does_not() {
+        use std::ffi::OsStr;
+        assert!(disables_colour(Some(OsStr::new("1"))));
+        assert!(disables_colour(Some(OsStr::new("false"))));
+        assert!(!disables_colour(Some(OsStr::new(""))));
+        assert!(!disables_colour(None));
     }
 }

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "privlint",
-    version = crate::app::VERSION_LINE,
+    version = crate::app::version_line(),
     about = "Keep microphone, location and contacts away from ad and analytics SDKs",
     long_about = None
 )]

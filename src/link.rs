@@ -747,9 +747,12 @@ fn add_evidence(unit: &mut AppUnit, evidence: &[Evidence]) {
     }
 }
 
-/// The permission (or key) a declaration names: the first word of its detail.
+/// The permission (or key) a declaration names.
 pub fn declared_key(e: &Evidence) -> &str {
-    e.detail.split_whitespace().next().unwrap_or("")
+    match &e.kind {
+        EvidenceKind::CapabilityDeclared { key, .. } => key,
+        _ => "",
+    }
 }
 
 fn level_of(e: &Evidence) -> Level {

@@ -145,6 +145,9 @@ pub enum EvidenceKind {
         level: Level,
         /// `tools:node="remove"`, `blockedPermissions`: the app strips it.
         removed: bool,
+        /// What declares it (a permission, usage key, plugin or feature name): a strip
+        /// cancels the declarations of the same key.
+        key: String,
     },
     /// A platform API that reads the capability is called.
     CapabilityUse { capability: String, level: Level },

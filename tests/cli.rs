@@ -1,5 +1,6 @@
-//! The command-line contract: exit codes, the JSON schema of `scan` and `inventory`,
-//! `explain`, and policy errors.
+//! The command-line contract that needs code to check: the JSON schema of `scan` and
+//! `inventory`, baselines, fingerprints, `init` and `catalog check`. Cases that are
+//! arguments, an input folder and an expected output live in tests/cmd/ (tests/cmd.rs).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -111,51 +112,6 @@ fn json_output_follows_the_contract() {
 }
 
 #[test]
-fn exit_codes_follow_fail_on() {
-    let dir = tempfile::tempdir().unwrap();
-    android_app(
-        dir.path(),
-        Some(
-            "version: 1\nsdks:\n  allow: [appsflyer]\ncapabilities:\n  location: { sdks: [appsflyer] }\n",
-        ),
-    );
-    let path = dir.path().to_str().unwrap();
-    assert_eq!(privlint(&["scan", path]).status.code(), Some(0));
-    let dir2 = tempfile::tempdir().unwrap();
-    android_app(dir2.path(), Some(DENY_APPSFLYER));
-    let path2 = dir2.path().to_str().unwrap();
-    assert_eq!(privlint(&["scan", path2]).status.code(), Some(1));
-    assert_eq!(
-        privlint(&["scan", path2, "--fail-on", "never"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        privlint(&["scan", "/definitely/not/here"]).status.code(),
-        Some(2)
-    );
-}
-
-#[test]
-fn policy_errors_exit_2_with_a_located_label() {
-    let dir = tempfile::tempdir().unwrap();
-    android_app(
-        dir.path(),
-        Some("version: 1\nsdks:\n  deny: [apsflyer]\n  unlisted: maybe\n"),
-    );
-    let out = privlint(&["scan", dir.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("appsflyer"), "did-you-mean missing:\n{err}");
-    assert!(
-        err.contains("privlint.yaml:3:") || err.contains("[privlint.yaml:3:"),
-        "no line:col label:\n{err}"
-    );
-    assert!(err.contains("maybe"), "second error not collected:\n{err}");
-}
-
-#[test]
 fn no_policy_file_uses_the_recommended_preset_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     android_app(dir.path(), None);
@@ -194,45 +150,6 @@ fn inventory_json_follows_the_contract() {
         location["declared"][0]["path"],
         "app/src/main/AndroidManifest.xml"
     );
-}
-
-#[test]
-fn explain_prints_docs_by_code_or_name_and_rejects_unknown() {
-    let by_code = privlint(&["explain", "PL304"]);
-    assert_eq!(by_code.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&by_code.stdout);
-    assert!(text.contains("audio-beacon") && text.contains("## How to fix"));
-    let by_name = privlint(&["explain", "audio-beacon"]);
-    assert_eq!(by_name.stdout, by_code.stdout);
-    assert_eq!(privlint(&["explain", "PL999"]).status.code(), Some(2));
-}
-
-#[test]
-fn named_files_report_only_their_findings() {
-    let dir = tempfile::tempdir().unwrap();
-    android_app(dir.path(), Some(DENY_APPSFLYER));
-    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
-        .args([
-            "scan",
-            "app/src/main/AndroidManifest.xml",
-            "--format",
-            "concise",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        !text.contains("PL101"),
-        "finding in another file reported:\n{text}"
-    );
-    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
-        .args(["scan", "app/build.gradle", "--format", "concise"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PL101 app/build.gradle:4"), "{text}");
 }
 
 #[test]
@@ -398,27 +315,6 @@ fn a_named_file_is_analysed_with_its_own_app_only() {
 }
 
 #[test]
-fn vendored_folders_are_skipped_with_a_reason_never_silently() {
-    let dir = tempfile::tempdir().unwrap();
-    android_app(dir.path(), Some(DENY_APPSFLYER));
-    write(
-        dir.path(),
-        "node_modules/some-sdk/package.json",
-        "{\"name\": \"some-sdk\"}\n",
-    );
-    write(
-        dir.path(),
-        "app/build/generated/AndroidManifest.xml",
-        "<manifest/>\n",
-    );
-    let out = privlint(&["scan", dir.path().to_str().unwrap(), "--color", "never"]);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("2 skipped"), "{text}");
-    assert!(text.contains("skipped node_modules/: vendored"), "{text}");
-    assert!(text.contains("skipped app/build/: build output"), "{text}");
-}
-
-#[test]
 fn an_absolute_named_file_is_reported_like_a_relative_one() {
     let dir = tempfile::tempdir().unwrap();
     android_app(dir.path(), Some(DENY_APPSFLYER));
@@ -430,4 +326,73 @@ fn an_absolute_named_file_is_reported_like_a_relative_one() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("PL101 app/build.gradle:4"), "{text}");
+}
+
+/// The fingerprints of a JSON scan of `dir`, by rule code.
+fn fingerprints(dir: &Path, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["scan", dir.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = privlint(&args);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_unanalyzed_file_keeps_its_fingerprint_when_lines_are_added_above() {
+    let dir = tempfile::tempdir().unwrap();
+    android_app(dir.path(), Some(DENY_APPSFLYER));
+    let manifest = "app/src/main/AndroidManifest.xml";
+    let broken = "<manifest>\n  <uses-permission android:name=\"x\">\n</manifest>\n";
+    write(dir.path(), manifest, broken);
+    let before = fingerprints(dir.path(), &[]);
+    write(
+        dir.path(),
+        manifest,
+        &format!("<!-- a -->\n<!-- b -->\n{broken}"),
+    );
+    let after = fingerprints(dir.path(), &[]);
+    let pl900 = |all: &[(String, String)]| {
+        all.iter()
+            .find(|(code, _)| code == "PL900")
+            .map(|(_, fp)| fp.clone())
+    };
+    assert!(pl900(&before).is_some(), "{before:?}");
+    assert_eq!(pl900(&before), pl900(&after));
+}
+
+#[test]
+fn a_collection_tie_keeps_its_fingerprint_when_the_catalog_renames_the_sdk() {
+    // Leanplum collects location when granted: PL303 in this fixture.
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/android/sdk-collects");
+    let catalog = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/catalog");
+    for entry in std::fs::read_dir(&source).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let renamed = text.replace("name: Leanplum", "name: Leanplum by CleverTap");
+        std::fs::write(catalog.path().join(entry.file_name()), renamed).unwrap();
+    }
+    let embedded = fingerprints(&app, &[]);
+    let renamed = fingerprints(&app, &["--catalog", catalog.path().to_str().unwrap()]);
+    let pl303: Vec<_> = embedded.iter().filter(|(c, _)| c == "PL303").collect();
+    assert!(!pl303.is_empty(), "no PL303 to compare: {embedded:?}");
+    assert_eq!(embedded, renamed);
+    // The rename did reach the report (else the test proves nothing).
+    let json = |extra: &[&str]| {
+        let mut args = vec!["scan", app.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        String::from_utf8_lossy(&privlint(&args).stdout).into_owned()
+    };
+    assert!(
+        json(&["--catalog", catalog.path().to_str().unwrap()]).contains("Leanplum by CleverTap")
+    );
 }

@@ -65,6 +65,14 @@ pub struct CategoryDef {
     /// (crash reporting, feature flags).
     #[serde(default = "yes")]
     pub tracking: bool,
+    /// The capability SDKs of this category use on their own once the app grants it
+    /// (audio beacons listen through the microphone): PL304 reports them.
+    #[serde(default)]
+    pub listens_through: Option<String>,
+    /// An SDK of this category makes the app track in Apple's sense, so the privacy
+    /// manifest may not say `NSPrivacyTracking` false (PL402).
+    #[serde(default)]
+    pub apple_tracking: bool,
 }
 
 fn yes() -> bool {

@@ -1271,7 +1271,7 @@ impl Validator<'_> {
                 Some(node.span),
                 format!("unknown rule `{text}`"),
             )
-            .label("not a privlint rule")
+            .label(crate::rules::exception_refusal(text))
             .help(help),
         );
         None

@@ -223,6 +223,7 @@ mod tests {
                         capability: "location".into(),
                         level: Level::precise(),
                         removed: false,
+                        key: "android.permission.ACCESS_FINE_LOCATION".into(),
                     },
                 )],
                 ..CapabilityFacts::default()

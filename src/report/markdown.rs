@@ -326,6 +326,7 @@ mod tests {
                         capability: "location".into(),
                         level: Level::precise(),
                         removed: false,
+                        key: "ACCESS_FINE_LOCATION".into(),
                     },
                     detail: "ACCESS_FINE_LOCATION".into(),
                 }],

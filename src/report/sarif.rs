@@ -10,7 +10,7 @@ use super::Report;
 use crate::finding::{Finding, Severity};
 use crate::link::Tie;
 use crate::model::Location;
-use crate::rules::{self, Rule};
+use crate::rules::Rule;
 
 pub const SARIF_VERSION: &str = "2.1.0";
 pub const SARIF_SCHEMA: &str =
@@ -55,59 +55,37 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// GitHub's `security-severity` (CVSS-like, 0–10): ties and denied SDKs rank highest.
-fn security_severity(rule: &Rule) -> &'static str {
-    match rule.code {
-        "PL301" | "PL302" | "PL304" => "8.0",
-        "PL101" | "PL303" | "PL201" | "PL202" | "PL203" => "7.0",
-        "PL401" | "PL402" => "5.0",
-        "PL102" => "4.0",
-        _ => "2.0",
-    }
-}
-
-fn tags(rule: &Rule) -> Vec<&'static str> {
-    let family = match rule.code.get(..3) {
-        Some("PL1") => "sdk",
-        Some("PL2") => "capability",
-        Some("PL3") => "data-flow",
-        Some("PL4") => "app-store",
-        Some("PL5") => "policy",
-        _ => "analysis",
-    };
-    vec!["privacy", "security", family]
-}
-
 /// The text of the docs' `## What it does` section (the docs' first paragraph).
-fn what_it_does(rule: &Rule) -> String {
+fn what_it_does(rule: Rule) -> String {
     let section = rule
-        .docs
+        .docs()
         .split("## What it does")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .map(str::trim)
         .unwrap_or("");
     if section.is_empty() {
-        rule.summary.to_string()
+        rule.summary().to_string()
     } else {
         section.to_string()
     }
 }
 
 fn driver() -> Value {
-    let rules: Vec<Value> = rules::RULES
+    let rules: Vec<Value> = Rule::ALL
         .iter()
-        .map(|rule| {
+        .map(|&rule| {
             json!({
-                "id": rule.code,
-                "name": rule.name,
-                "shortDescription": {"text": rule.summary},
+                "id": rule.code(),
+                "name": rule.name(),
+                "shortDescription": {"text": rule.summary()},
                 "fullDescription": {"text": what_it_does(rule)},
-                "help": {"text": rule.docs, "markdown": rule.docs},
-                "defaultConfiguration": {"level": level(rule.severity)},
+                "help": {"text": rule.docs(), "markdown": rule.docs()},
+                "helpUri": rule.help_uri(),
+                "defaultConfiguration": {"level": level(rule.severity())},
                 "properties": {
-                    "tags": tags(rule),
-                    "security-severity": security_severity(rule),
+                    "tags": ["privacy", "security", rule.family()],
+                    "security-severity": rule.security_severity(),
                 },
             })
         })
@@ -141,7 +119,7 @@ fn invocation(report: &Report) -> Value {
 }
 
 fn result(report: &Report, f: &Finding) -> Value {
-    let rule_index = rules::RULES.iter().position(|r| r.code == f.code);
+    let rule_index = Rule::ALL.iter().position(|r| r.code() == f.code);
     let mut result = json!({
         "ruleId": f.code,
         "level": level(f.severity),
@@ -359,12 +337,16 @@ mod tests {
         let rules = log["runs"][0]["tool"]["driver"]["rules"]
             .as_array()
             .unwrap();
-        assert_eq!(rules.len(), rules::RULES.len());
-        assert_eq!(rules[5]["id"], rules::RULES[5].code);
+        assert_eq!(rules.len(), Rule::ALL.len());
+        assert_eq!(rules[5]["id"], Rule::ALL[5].code());
         let pl301 = rules.iter().find(|r| r["id"] == "PL301").unwrap();
         assert_eq!(pl301["name"], "capability-flows-to-sdk");
         assert_eq!(pl301["defaultConfiguration"]["level"], "error");
         assert_eq!(pl301["properties"]["security-severity"], "8.0");
+        assert_eq!(
+            pl301["helpUri"],
+            "https://github.com/privlint/privlint/blob/main/docs/rules.md#pl301-capability-flows-to-sdk"
+        );
         assert!(
             pl301["fullDescription"]["text"]
                 .as_str()
@@ -385,7 +367,7 @@ mod tests {
         let result = &log["runs"][0]["results"][0];
         assert_eq!(result["ruleId"], "PL301");
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(rules::RULES[index].code, "PL301");
+        assert_eq!(Rule::ALL[index].code(), "PL301");
         let location = &result["locations"][0]["physicalLocation"];
         assert_eq!(location["artifactLocation"]["uri"], "app/src/Reporter.kt");
         assert_eq!(location["artifactLocation"]["uriBaseId"], SRCROOT);

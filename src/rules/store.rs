@@ -2,14 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use super::Draft;
+use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::link::AppUnit;
 use crate::model::{EvidenceKind, Platform};
 use crate::policy::Policy;
-
-const TRACKING_CATEGORIES: &[&str] = &["advertising", "attribution"];
 
 pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mut Vec<Finding>) {
     if !unit.has_platform(Platform::Ios) {
@@ -85,7 +83,7 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
                 format!("add {needed} to this Info.plist"),
             );
         }
-        out.push(draft.finish("PL401"));
+        out.push(draft.finish(Rule::MissingPurposeString));
     }
 }
 
@@ -155,7 +153,7 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             .tie(tie.kind)
             .identity("data-type")
             .related(manifest_at.clone(), "the privacy manifest")
-            .finish("PL402"),
+            .finish(Rule::PrivacyManifestGap),
         );
     }
     let tracking_false = manifest_facts.iter().find(|e| {
@@ -169,7 +167,10 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             let Some(sdk) = catalog.sdk(sdk_id) else {
                 continue;
             };
-            if !TRACKING_CATEGORIES.contains(&sdk.category.as_str()) {
+            if !catalog
+                .category(&sdk.category)
+                .is_some_and(|c| c.apple_tracking)
+            {
                 continue;
             }
             let Some(anchor) = unit.sdk_anchor(sdk_id) else {
@@ -186,8 +187,51 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
                 .sdk(sdk_id)
                 .identity("tracking")
                 .related(tracking.at.clone(), "NSPrivacyTracking is false here")
-                .finish("PL402"),
+                .finish(Rule::PrivacyManifestGap),
             );
         }
     }
 }
+
+// Documentation, printed by `privlint explain` and rendered into docs/rules.md.
+
+pub(super) const PL401: &str = r####"# PL401 missing-purpose-string
+
+## What it does
+On iOS, reports code that uses a capability (location, microphone, contacts …) when the app has none of the capability's usage descriptions, neither in Info.plist nor as an `INFOPLIST_KEY_…` build setting nor through an Expo config. Active when `require.purpose_strings` is true.
+
+## Why it matters
+iOS terminates an app that asks for a protected resource without a usage description, and App Review rejects it. Catching it before upload saves a release cycle.
+
+## Example
+```swift
+let store = CNContactStore()
+store.requestAccess(for: .contacts) { _, _ in }   // PL401 without NSContactsUsageDescription
+```
+
+## How to fix
+Add the usage description key (e.g. NSContactsUsageDescription) with a sentence telling users why, to Info.plist or the target's build settings.
+
+## How to suppress
+Set `require.purpose_strings: false`, a policy exception with `rule: missing-purpose-string`, or `privlint: allow(missing-purpose-string) -- reason`.
+"####;
+
+pub(super) const PL402: &str = r####"# PL402 privacy-manifest-gap
+
+## What it does
+On iOS, when the app has a PrivacyInfo.xcprivacy, reports a tie whose capability is collected by an SDK while the manifest declares none of the capability's data types, and an advertising or attribution SDK while the manifest says `NSPrivacyTracking` false. Active when `require.privacy_manifest` is true.
+
+## Why it matters
+The privacy manifest feeds the App Store privacy label. A label that omits what SDKs collect misleads users and is grounds for rejection.
+
+## Example
+```xml
+<key>NSPrivacyTracking</key><false/>   <!-- while an attribution SDK ships: PL402 -->
+```
+
+## How to fix
+Add the collected data type (NSPrivacyCollectedDataTypePreciseLocation …) with its purposes to the manifest, set NSPrivacyTracking to true with the tracking domains, or remove the SDK.
+
+## How to suppress
+Set `require.privacy_manifest: false`, a policy exception with `rule: privacy-manifest-gap`, or `privlint: allow(privacy-manifest-gap) -- reason`.
+"####;

@@ -17,14 +17,26 @@ pub fn tools_required() -> bool {
 
 /// Report a missing tool: a failure under `PRIVLINT_REQUIRE_TOOLS=1`, else a notice.
 /// Returns `None` so callers can `let Some(x) = … else { return };`.
-#[allow(clippy::print_stderr)]
 pub fn missing<T>(what: &str) -> Option<T> {
     assert!(
         !tools_required(),
         "{what} is required (PRIVLINT_REQUIRE_TOOLS=1): run scripts/ci-tools.sh"
     );
-    eprintln!("notice: skipping: {what} is not installed (run scripts/ci-tools.sh)");
+    skipped(&format!(
+        "{what} is not installed (run scripts/ci-tools.sh)"
+    ));
     None
+}
+
+/// Say that the running test skipped, where a reader of `cargo test` sees it: the test
+/// harness captures `eprintln!` of passing tests, not a direct write to stderr.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 fn runs(program: &Path, args: &[&str]) -> bool {

@@ -69,6 +69,7 @@ fn permission(input: &FileInput, node: Node, facts: &mut FileFacts) {
                 background: def.background,
             },
             removed,
+            key: name.trim().to_string(),
         },
         detail,
     );
@@ -98,8 +99,8 @@ fn foreground_service(input: &FileInput, node: Node, facts: &mut FileFacts) {
                 capability: capability.id.clone(),
                 level,
                 removed,
+                key: format!("android:foregroundServiceType={ty}"),
             },
-            // The first word is the declaration's key (`link::declared_key`).
             format!("android:foregroundServiceType={ty} ({service})"),
         );
     }
@@ -130,6 +131,7 @@ mod tests {
                     capability,
                     level,
                     removed,
+                    ..
                 } => Some((
                     capability.clone(),
                     *level,

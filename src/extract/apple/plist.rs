@@ -47,6 +47,7 @@ fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: 
                         capability: "location".into(),
                         level: Level::coarse(),
                         removed: false,
+                        key: "NSLocationDefaultAccuracyReduced".into(),
                     },
                     "NSLocationDefaultAccuracyReduced = true",
                 );
@@ -90,6 +91,7 @@ pub(crate) fn usage_key_evidence(
                     background: def.background,
                 },
                 removed: false,
+                key: key.to_string(),
             },
             key,
         );
@@ -110,6 +112,7 @@ pub(crate) fn background_mode_evidence(
                 capability: capability.id.clone(),
                 level: Level::background(),
                 removed: false,
+                key: "UIBackgroundModes".into(),
             },
             format!("UIBackgroundModes: {mode}"),
         );

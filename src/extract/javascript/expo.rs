@@ -158,6 +158,7 @@ impl Config<'_, '_> {
                                 background: background_option.is_some(),
                             },
                             removed: false,
+                            key: name.to_string(),
                         },
                         detail,
                     );
@@ -197,6 +198,7 @@ impl Config<'_, '_> {
                             background: def.background,
                         },
                         removed,
+                        key: full.clone(),
                     },
                     full,
                 );
@@ -231,6 +233,7 @@ impl Config<'_, '_> {
                             capability: capability.id.clone(),
                             level: Level::background(),
                             removed: false,
+                            key: "UIBackgroundModes".into(),
                         },
                         format!("UIBackgroundModes: {mode}"),
                     );
@@ -258,6 +261,7 @@ impl Config<'_, '_> {
                         background: def.background,
                     },
                     removed: false,
+                    key: key.clone(),
                 },
                 key.clone(),
             );
@@ -552,6 +556,7 @@ mod tests {
                         capability,
                         level,
                         removed,
+                        ..
                     } => format!(
                         "declared {capability}{}{}{}",
                         match level.precise {

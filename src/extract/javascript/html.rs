@@ -392,6 +392,7 @@ impl Page<'_, '_> {
                             capability: capability.id.clone(),
                             level: Level::NONE,
                             removed: false,
+                            key: feature.to_string(),
                         },
                         format!("<iframe allow=\"{feature}\">"),
                     );

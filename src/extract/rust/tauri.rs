@@ -102,6 +102,7 @@ fn declare_permissions(
                 capability: granted.id.clone(),
                 level: Level::NONE,
                 removed: false,
+                key: identifier.to_string(),
             },
             identifier.to_string(),
         );
