@@ -11,6 +11,7 @@ use crate::cli::{
     BaselineCommand, CatalogArg, CatalogCommand, Cli, ColorChoice, Command, FailOn,
     InventoryFormat, OutputFormat, ScanArgs,
 };
+use crate::ecosystem;
 use crate::finding::{Finding, Severity};
 use crate::policy::{self, Policy, PolicyOrigin};
 use crate::report::{self, Format, Report};
@@ -208,7 +209,7 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
         })
         .collect();
     let mut context: Vec<PathBuf> = Vec::new();
-    for dir in paths.iter().map(|p| app_folder(&root, p)) {
+    for dir in paths.iter().map(|p| ecosystem::app_folder(&root, p)) {
         if !context.iter().any(|c| dir.starts_with(c)) {
             context.retain(|c| !c.starts_with(&dir));
             context.push(dir);
@@ -219,77 +220,6 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
         only,
         context,
     })
-}
-
-/// Files that mark the folder of a project: the app a named file belongs to lies at or
-/// below the nearest folder holding one.
-const PROJECT_MARKERS: &[&str] = &[
-    "settings.gradle",
-    "settings.gradle.kts",
-    "package.json",
-    "pubspec.yaml",
-    "Podfile",
-    "project.yml",
-    "Cargo.toml",
-    "tauri.conf.json",
-];
-
-/// The folder to analyse for a named file's app: the nearest ancestor holding a project
-/// marker (its native `android/`, `ios/` or `src-tauri/` folder widened to the
-/// cross-platform project above it), or `root` when there is none. Walking only that
-/// folder keeps the pre-commit case fast in a large monorepo.
-fn app_folder(root: &Path, named: &Path) -> PathBuf {
-    let has_marker = |dir: &Path| {
-        PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file())
-            || std::fs::read_dir(dir).is_ok_and(|entries| {
-                entries
-                    .flatten()
-                    .any(|e| e.file_name().to_string_lossy().ends_with(".xcodeproj"))
-            })
-    };
-    let start = if named.is_dir() {
-        named
-    } else {
-        named.parent().unwrap_or(root)
-    };
-    let mut found = None;
-    for dir in start.ancestors() {
-        if dir.as_os_str().is_empty() || dir == root {
-            break;
-        }
-        if has_marker(dir) {
-            found = Some(dir.to_path_buf());
-            break;
-        }
-    }
-    // A Gradle module without settings of its own: the module folder, unless a settings
-    // file above it makes it part of a multi-module project.
-    let found = found.or_else(|| {
-        let module = start
-            .ancestors()
-            .take_while(|d| !d.as_os_str().is_empty() && *d != root)
-            .find(|d| d.join("build.gradle").is_file() || d.join("build.gradle.kts").is_file())?;
-        Some(module.to_path_buf())
-    });
-    let Some(mut folder) = found else {
-        return root.to_path_buf();
-    };
-    let native = folder.file_name().is_some_and(|n| {
-        ["android", "ios", "macos", "web", "src-tauri"].contains(&n.to_string_lossy().as_ref())
-    });
-    if native
-        && let Some(parent) = folder.parent()
-        && ["package.json", "pubspec.yaml"]
-            .iter()
-            .any(|m| parent.join(m).is_file())
-    {
-        folder = parent.to_path_buf();
-    }
-    if folder.as_os_str().is_empty() {
-        root.to_path_buf()
-    } else {
-        folder
-    }
 }
 
 fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy, Failure> {

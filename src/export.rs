@@ -6,37 +6,17 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::catalog::{Catalog, Language};
+use crate::ecosystem;
 
-/// Semgrep languages for one catalog language (`None`: Semgrep has no parser for it).
+/// Semgrep languages for one catalog language (`None`: Semgrep has no parser for it),
+/// from the ecosystem that registers the language.
 fn semgrep_languages(language: Language) -> Option<&'static [&'static str]> {
-    Some(match language {
-        Language::Kotlin => &["kotlin"],
-        Language::Java => &["java"],
-        Language::Swift => &["swift"],
-        Language::Javascript => &["javascript", "typescript"],
-        Language::Dart => &["dart"],
-        Language::Rust => &["rust"],
-        Language::Objc => return None,
-    })
+    ecosystem::semgrep_language(language).map(|s| s.names)
 }
 
 /// Words that cannot follow `.` in a call pattern of that language.
 fn reserved(language: Language, word: &str) -> bool {
-    const JAVA: &[&str] = &[
-        "default", "new", "class", "this", "super", "switch", "case", "import", "package",
-    ];
-    const RUST: &[&str] = &[
-        "default", "match", "move", "type", "use", "fn", "loop", "ref", "self", "crate",
-    ];
-    const DART: &[&str] = &[
-        "default", "new", "class", "switch", "case", "import", "this", "super",
-    ];
-    match language {
-        Language::Java => JAVA.contains(&word),
-        Language::Rust => RUST.contains(&word),
-        Language::Dart => DART.contains(&word),
-        _ => false,
-    }
+    ecosystem::semgrep_language(language).is_some_and(|s| s.reserved_words.contains(&word))
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -126,9 +106,11 @@ fn api_patterns(
     }
     if let Some(r) = receiver.filter(|r| is_identifier(r) && !reserved(language, r)) {
         // Constructing the receiver type (`CLLocationManager()`, `new AudioRecord(...)`).
-        let construct = match language {
-            Language::Java | Language::Javascript => format!("new {r}(...)"),
-            _ => format!("{r}(...)"),
+        let new_keyword = ecosystem::semgrep_language(language).is_some_and(|s| s.new_keyword);
+        let construct = if new_keyword {
+            format!("new {r}(...)")
+        } else {
+            format!("{r}(...)")
         };
         into.insert(Pattern::Code(construct));
     }

@@ -5,7 +5,14 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-/// What a file is, decided from its name and extension.
+use crate::ecosystem::{self, SkipReason};
+
+/// What a file is, decided from its name (and, for a few, its folders). The kinds are the
+/// shared vocabulary of walk, extract and link; which ecosystem claims each kind, by which
+/// names, and how it is read is written once in that ecosystem's [`Ecosystem`]
+/// description (`crate::ecosystem`).
+///
+/// [`Ecosystem`]: crate::ecosystem::Ecosystem
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
     AndroidManifest,
@@ -52,85 +59,49 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// Every kind, for the registry's completeness test.
+    #[cfg(test)]
+    pub const ALL: [FileKind; 30] = [
+        FileKind::AndroidManifest,
+        FileKind::GradleBuild,
+        FileKind::GradleSettings,
+        FileKind::VersionCatalog,
+        FileKind::Kotlin,
+        FileKind::Java,
+        FileKind::InfoPlist,
+        FileKind::PrivacyManifest,
+        FileKind::XcodeProject,
+        FileKind::Xcconfig,
+        FileKind::Podfile,
+        FileKind::PodfileLock,
+        FileKind::PackageSwift,
+        FileKind::PackageResolved,
+        FileKind::XcodeGen,
+        FileKind::Cartfile,
+        FileKind::Swift,
+        FileKind::ObjectiveC,
+        FileKind::PackageJson,
+        FileKind::ExpoConfig,
+        FileKind::JavaScript,
+        FileKind::TypeScript,
+        FileKind::Html,
+        FileKind::Pubspec,
+        FileKind::PubspecLock,
+        FileKind::Dart,
+        FileKind::CargoToml,
+        FileKind::Rust,
+        FileKind::TauriConfig,
+        FileKind::TauriCapability,
+    ];
+
     /// Source files go through the prefilter; manifests are always parsed.
     pub fn is_source(self) -> bool {
-        matches!(
-            self,
-            FileKind::Kotlin
-                | FileKind::Java
-                | FileKind::Swift
-                | FileKind::ObjectiveC
-                | FileKind::JavaScript
-                | FileKind::TypeScript
-                | FileKind::Dart
-                | FileKind::Rust
-        )
+        ecosystem::language_of(self).is_some()
     }
 
     pub fn classify(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
-        let kind = match name {
-            "AndroidManifest.xml" => FileKind::AndroidManifest,
-            "build.gradle" | "build.gradle.kts" => FileKind::GradleBuild,
-            "settings.gradle" | "settings.gradle.kts" => FileKind::GradleSettings,
-            "Info.plist" => FileKind::InfoPlist,
-            "PrivacyInfo.xcprivacy" => FileKind::PrivacyManifest,
-            "project.pbxproj" => FileKind::XcodeProject,
-            "Podfile" => FileKind::Podfile,
-            "Podfile.lock" => FileKind::PodfileLock,
-            "Package.swift" => FileKind::PackageSwift,
-            "Package.resolved" => FileKind::PackageResolved,
-            "project.yml" | "project.yaml" => FileKind::XcodeGen,
-            "Cartfile" | "Cartfile.resolved" | "Cartfile.private" => FileKind::Cartfile,
-            "package.json" => FileKind::PackageJson,
-            "app.json" | "app.config.json" | "app.config.js" | "app.config.ts" => {
-                FileKind::ExpoConfig
-            }
-            "pubspec.yaml" => FileKind::Pubspec,
-            "pubspec.lock" => FileKind::PubspecLock,
-            "Cargo.toml" => FileKind::CargoToml,
-            "tauri.conf.json" | "tauri.conf.json5" => FileKind::TauriConfig,
-            _ => return Self::classify_by_extension(path, name),
-        };
-        Some(kind)
+        ecosystem::classify(path)
     }
-
-    fn classify_by_extension(path: &Path, name: &str) -> Option<FileKind> {
-        if name.ends_with("-Info.plist") {
-            return Some(FileKind::InfoPlist);
-        }
-        if name.ends_with(".versions.toml") {
-            return Some(FileKind::VersionCatalog);
-        }
-        if name.starts_with("tauri.") && name.ends_with(".conf.json") {
-            return Some(FileKind::TauriConfig);
-        }
-        let ext = name.rsplit_once('.')?.1;
-        Some(match ext {
-            "kt" | "kts" => FileKind::Kotlin,
-            "java" => FileKind::Java,
-            "swift" => FileKind::Swift,
-            "m" | "mm" | "h" => FileKind::ObjectiveC,
-            "js" | "jsx" | "mjs" | "cjs" => FileKind::JavaScript,
-            "ts" | "tsx" | "mts" | "cts" => FileKind::TypeScript,
-            "html" | "htm" => FileKind::Html,
-            "dart" => FileKind::Dart,
-            "rs" => FileKind::Rust,
-            "xcconfig" => FileKind::Xcconfig,
-            "json" if is_tauri_capability(path) => FileKind::TauriCapability,
-            _ => return None,
-        })
-    }
-}
-
-fn is_tauri_capability(path: &Path) -> bool {
-    let mut parents = path.ancestors().skip(1);
-    parents
-        .next()
-        .is_some_and(|p| p.file_name().is_some_and(|n| n == "capabilities"))
-        && parents
-            .next()
-            .is_some_and(|p| p.file_name().is_some_and(|n| n == "src-tauri"))
 }
 
 /// A file the walk found, with its path relative to the scan root (`/`-separated).
@@ -156,28 +127,9 @@ pub struct WalkResult {
     pub skipped: Vec<WalkProblem>,
 }
 
-/// Folders that hold build outputs or vendored third-party code, never the app's own.
-const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "Pods",
-    "Carthage",
-    ".build",
-    "build",
-    "DerivedData",
-    ".gradle",
-    ".dart_tool",
-    ".pub-cache",
-    "target",
-    ".git",
-    ".hg",
-    ".svn",
-    ".idea",
-    ".next",
-    ".expo",
-    ".svelte-kit",
-    "dist",
-    "bower_components",
-];
+/// Version-control and editor folders: never app code, skipped without a line in the
+/// report. Build outputs and vendored folders come from the ecosystems.
+const QUIET_SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", ".idea"];
 
 /// Walk `root` in parallel: .gitignore aware, never following symbolic links (so never
 /// leaving the root), skipping build outputs and vendored folders (counted, with reason).
@@ -296,17 +248,12 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
 /// Why a skipped folder is not analysed; `None` for version-control and editor folders,
 /// which are never app code and not worth a line in every report.
 fn skipped_dir_reason(name: &std::ffi::OsStr) -> Option<&'static str> {
-    match name.to_str()? {
-        ".git" | ".hg" | ".svn" | ".idea" => None,
-        "node_modules" | "Pods" | "Carthage" | "bower_components" | ".pub-cache" => {
-            Some("vendored third-party code (the app's dependencies are read from its manifests)")
-        }
-        _ => Some("build output or tool cache"),
-    }
+    ecosystem::skipped_dir(name.to_str()?).map(SkipReason::as_str)
 }
 
 fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+    name.to_str()
+        .is_some_and(|n| QUIET_SKIPPED_DIRS.contains(&n) || ecosystem::skipped_dir(n).is_some())
 }
 
 /// `/`-separated path of `path` relative to `root`; `Err` holds a lossy rendering when

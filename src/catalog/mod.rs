@@ -54,6 +54,22 @@ pub enum IdKind {
 }
 
 impl IdKind {
+    /// Every kind, for the ecosystem registry's completeness test.
+    #[cfg(test)]
+    pub const ALL: [IdKind; 11] = [
+        IdKind::Maven,
+        IdKind::Package,
+        IdKind::Pod,
+        IdKind::Module,
+        IdKind::Spm,
+        IdKind::Carthage,
+        IdKind::Npm,
+        IdKind::Pub,
+        IdKind::Crate,
+        IdKind::Script,
+        IdKind::Global,
+    ];
+
     pub fn parse(s: &str) -> Option<IdKind> {
         Some(match s {
             "maven" => IdKind::Maven,

@@ -2,13 +2,15 @@
 //! literals: a source file with no hit cannot produce evidence and is never parsed.
 //!
 //! Each language only gets the literals that can matter in it (Java/Kotlin package
-//! prefixes, Swift modules, npm names and page globals, pub.dev and crate names, and the
-//! capability APIs of that language), so a common word in one ecosystem's identifiers
+//! prefixes, Swift modules, npm names and page globals, pub.dev and crate names — chosen
+//! by the ecosystem registering the language — and the capability APIs of that
+//! language), so a common word in one ecosystem's identifiers
 //! never forces another language's files through the parser.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{ApiDef, CapabilityDef, Language, SdkDef};
+use crate::ecosystem;
 
 #[derive(Debug)]
 pub struct Prefilter {
@@ -66,43 +68,18 @@ fn language_literals(
     sdks: &[SdkDef],
     capabilities: &[CapabilityDef],
 ) -> Vec<String> {
+    let support = ecosystem::language_support(language);
     let mut literals: Vec<String> = Vec::new();
     // Tie-API and sink receivers are not literals: those calls only count in a file that
     // imports the SDK (or names its package), which the identifiers below find.
     for sdk in sdks {
-        let ids = &sdk.identifiers;
-        match language {
-            Language::Kotlin | Language::Java => {
-                literals.extend(
-                    ids.android_packages
-                        .iter()
-                        .map(|p| p.trim_end_matches('.').to_string()),
-                );
-            }
-            Language::Swift | Language::Objc => literals.extend(ids.ios_modules.iter().cloned()),
-            Language::Javascript => {
-                literals.extend(ids.npm.iter().map(|n| n.trim_end_matches("/*").to_string()));
-                literals.extend(ids.web_globals.iter().cloned());
-                literals.extend(ids.web_script_hosts.iter().map(|h| host_of(h)));
-            }
-            Language::Dart => literals.extend(ids.pub_dev.iter().map(|n| format!("package:{n}/"))),
-            Language::Rust => literals.extend(ids.crates.iter().map(|c| c.replace('-', "_"))),
-        }
+        literals.extend((support.sdk_literals)(&sdk.identifiers));
     }
     for cap in capabilities {
         for api in cap.apis.iter().filter(|a| a.languages.contains(&language)) {
             literals.extend(api_literals(api));
         }
-        match language {
-            Language::Javascript => literals.extend(cap.packages.npm.iter().cloned()),
-            Language::Dart => {
-                literals.extend(cap.packages.pub_dev.iter().map(|n| format!("package:{n}/")))
-            }
-            Language::Rust => {
-                literals.extend(cap.packages.crates.iter().map(|c| c.replace('-', "_")))
-            }
-            _ => {}
-        }
+        literals.extend((support.package_literals)(&cap.packages));
     }
     literals
 }
@@ -140,10 +117,6 @@ fn lower_camel(name: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-fn host_of(entry: &str) -> String {
-    entry.split('/').next().unwrap_or(entry).to_string()
 }
 
 #[cfg(test)]

@@ -14,13 +14,8 @@ pub mod flutter;
 pub mod javascript;
 pub mod rust;
 
-use android::{gradle, java, kotlin, manifest as android_manifest, version_catalog};
-use apple::{cocoapods, objc, plist, swift, swiftpm, xcode};
-use flutter::{dart, pubspec};
-use javascript::{expo, html, lower as javascript_lower, package_json};
-use rust::{cargo, lower as rust_lower, tauri};
-
 use crate::catalog::{Catalog, Language};
+use crate::ecosystem::{self, Reader};
 use crate::model::{FileFacts, Location};
 use crate::walk::FileKind;
 
@@ -48,60 +43,24 @@ impl FileInput<'_> {
 
 /// The language whose lowering handles a source file kind.
 pub fn language_of(kind: FileKind) -> Option<Language> {
-    Some(match kind {
-        FileKind::Kotlin => Language::Kotlin,
-        FileKind::Java => Language::Java,
-        FileKind::Swift => Language::Swift,
-        FileKind::ObjectiveC => Language::Objc,
-        FileKind::JavaScript | FileKind::TypeScript => Language::Javascript,
-        FileKind::Dart => Language::Dart,
-        FileKind::Rust => Language::Rust,
-        _ => return None,
-    })
+    ecosystem::language_of(kind)
 }
 
-/// Extract the facts of one file. Never panics on bad input: parse failures become
-/// `FileFacts::problems` (PL900).
+/// Extract the facts of one file with the reader its ecosystem registers for the kind.
+/// Never panics on bad input: parse failures become `FileFacts::problems` (PL900).
 pub fn extract(kind: FileKind, input: &FileInput) -> FileFacts {
     treesitter::reset_column_mark();
-    match kind {
-        FileKind::AndroidManifest => android_manifest::extract(input),
-        FileKind::GradleBuild => gradle::extract_build(input),
-        FileKind::GradleSettings => gradle::extract_settings(input),
-        FileKind::VersionCatalog => version_catalog::extract(input),
-        FileKind::InfoPlist => plist::extract_info_plist(input),
-        FileKind::PrivacyManifest => plist::extract_privacy_manifest(input),
-        FileKind::XcodeProject => xcode::extract_pbxproj(input),
-        FileKind::Xcconfig => xcode::extract_xcconfig(input),
-        FileKind::XcodeGen => xcode::extract_xcodegen(input),
-        FileKind::Podfile => cocoapods::extract_podfile(input),
-        FileKind::PodfileLock => cocoapods::extract_lock(input),
-        FileKind::PackageSwift => swiftpm::extract_package_swift(input),
-        FileKind::PackageResolved => swiftpm::extract_package_resolved(input),
-        FileKind::Cartfile => swiftpm::extract_cartfile(input),
-        FileKind::PackageJson => package_json::extract(input),
-        FileKind::ExpoConfig => expo::extract(input),
-        FileKind::Html => html::extract(input),
-        FileKind::Pubspec => pubspec::extract(input),
-        FileKind::PubspecLock => pubspec::extract_lock(input),
-        FileKind::CargoToml => cargo::extract(input),
-        FileKind::TauriConfig => tauri::extract_config(input),
-        FileKind::TauriCapability => tauri::extract_capability(input),
-        FileKind::Kotlin
-        | FileKind::Java
-        | FileKind::Swift
-        | FileKind::ObjectiveC
-        | FileKind::JavaScript
-        | FileKind::TypeScript
-        | FileKind::Dart
-        | FileKind::Rust => extract_source(kind, input),
+    match ecosystem::claim_of(kind).reader {
+        Reader::Manifest(read) => read(input),
+        Reader::Source { language, lower } => extract_source(language, lower, input),
     }
 }
 
-fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
-    let Some(language) = language_of(kind) else {
-        return FileFacts::default();
-    };
+fn extract_source(
+    language: Language,
+    lower: fn(&FileInput) -> Result<ir::SourceIr, String>,
+    input: &FileInput,
+) -> FileFacts {
     if !input
         .catalog
         .prefilter()
@@ -109,18 +68,7 @@ fn extract_source(kind: FileKind, input: &FileInput) -> FileFacts {
     {
         return FileFacts::default();
     }
-    let lowered = match kind {
-        FileKind::Kotlin => kotlin::lower(input),
-        FileKind::Java => java::lower(input),
-        FileKind::Swift => swift::lower(input),
-        FileKind::ObjectiveC => objc::lower(input),
-        FileKind::JavaScript => javascript_lower::lower(input, false),
-        FileKind::TypeScript => javascript_lower::lower(input, true),
-        FileKind::Dart => dart::lower(input),
-        FileKind::Rust => rust_lower::lower(input),
-        _ => return FileFacts::default(),
-    };
-    match lowered {
+    match lower(input) {
         Ok(ir) => analyze::analyze(input, language, &ir),
         Err(reason) => {
             let mut facts = FileFacts::default();
