@@ -3,23 +3,11 @@
 //! tree-sitter (or `syn`) tree to this; matching against the catalog and data flow are
 //! then shared (`super::analyze`).
 //!
-//! Lowering rules every language follows:
-//! - comments and string literal contents never produce a `Read`, `Call` or `Import`;
-//! - a property assignment `a.b.c = v` is a `Call` with receiver `a.b`, method `c` and
-//!   one argument `v` (setters and toggles look the same as calls);
-//! - a property read that names a catalog API (`fused.lastLocation`) may be lowered as a
-//!   call with no arguments; plain member reads are `Read::Var` with `members`;
-//! - a closure/lambda passed to a call is lowered inline, into the same function's ops,
-//!   right after the call, starting with `Op::Assign { targets: <its parameters>,
-//!   value: Read::Call(<that call>) }` so callback parameters carry the call's value;
-//! - a delegate or callback *method* that receives a capability value (Swift
-//!   `locationManager(_:didUpdateLocations:)`) is lowered as a synthetic `Call` with the
-//!   delegate selector piece as `method` and the protocol's type as `receiver`, followed
-//!   by an `Assign` of that call to the parameter;
-//! - reads that only feed a comparison (`x != null`, `a.count > 0`) are dropped: the
-//!   result is a boolean, not the data.
+//! The rules every lowering follows, and the helpers they share, are in [`lowering`].
 
 use crate::model::Location;
+
+pub mod lowering;
 
 /// Index of a call inside its [`FunctionIr::ops`] numbering (unique per file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
