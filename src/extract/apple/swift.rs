@@ -5,12 +5,15 @@
 //! nested in an expression are pushed before the op that uses them, so `Read::Call`
 //! always refers back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use crate::catalog::{Catalog, Language};
+use crate::catalog::Language;
 use crate::extract::FileInput;
+use crate::extract::ir::lowering::{
+    CallIds, CapabilityApis, call_value, collapse, is_delegate_method, var,
+};
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
 };
@@ -23,10 +26,9 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     let tree = treesitter::parse(&tree_sitter_swift::LANGUAGE.into(), input.text)?;
     let mut lowerer = Lowerer {
         input,
-        next_call: 0,
+        call_ids: CallIds::default(),
         ir: SourceIr::default(),
-        property_apis: catalog_member_names(input.catalog, Language::Swift),
-        receiver_hints: catalog_receiver_hints(input.catalog, Language::Swift),
+        apis: CapabilityApis::new(input.catalog, Language::Swift),
         declared_types: declared_types(tree.root_node(), input.text),
         depth: 0,
     };
@@ -47,98 +49,11 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     Ok(ir)
 }
 
-/// Method names the catalog lists for a language (capability APIs): a property read with
-/// one of these names (`manager.location`) is lowered as a call.
-pub(super) fn catalog_member_names(catalog: &Catalog, language: Language) -> HashSet<String> {
-    catalog
-        .capabilities
-        .iter()
-        .flat_map(|c| &c.apis)
-        .filter(|api| api.languages.contains(&language))
-        .flat_map(|api| api.methods.iter().cloned())
-        .collect()
-}
-
-/// Receiver hints of the catalog's capability APIs per method name
-/// (`location` → [`LocationManager`]); APIs matched by name alone are left out.
-pub(super) fn catalog_receiver_hints(
-    catalog: &Catalog,
-    language: Language,
-) -> HashMap<String, Vec<String>> {
-    let mut hints: HashMap<String, Vec<String>> = HashMap::new();
-    let apis = catalog.capabilities.iter().flat_map(|c| &c.apis);
-    for api in apis.filter(|a| a.languages.contains(&language) && !a.distinctive) {
-        if let Some(receiver) = &api.receiver {
-            for method in &api.methods {
-                hints
-                    .entry(method.clone())
-                    .or_default()
-                    .push(receiver.clone());
-            }
-        }
-    }
-    hints
-}
-
-/// The receiver text to report for a call of `method`: as written when it already names
-/// the catalog receiver (`locationManager.location`), else the declared type of a plain
-/// variable or property when that type does (`manager` declared `CLLocationManager()`
-/// reads `CLLocationManager.location`), since the shared matcher sees no types.
-pub(super) fn typed_receiver(
-    written: String,
-    method: &str,
-    hints: &HashMap<String, Vec<String>>,
-    types: &HashMap<String, String>,
-) -> String {
-    let Some(hints) = hints.get(method) else {
-        return written;
-    };
-    let mentions = |text: &str| {
-        let text = text.to_ascii_lowercase();
-        hints.iter().any(|h| {
-            let hint = h.to_ascii_lowercase();
-            let last = hint.rsplit('.').next().unwrap_or(&hint).to_string();
-            text.contains(&hint) || text.contains(&last)
-        })
-    };
-    if mentions(&written) {
-        return written;
-    }
-    let root = written
-        .strip_prefix("self.")
-        .unwrap_or(&written)
-        .trim_end_matches(['?', '!']);
-    // An Objective-C property `manager` is also read through its ivar `_manager`.
-    let declared = types
-        .get(root)
-        .or_else(|| root.strip_prefix('_').and_then(|r| types.get(r)));
-    match declared {
-        Some(ty) if mentions(ty) => ty.clone(),
-        _ => written,
-    }
-}
-
-/// The argument list text with whitespace runs collapsed to one space.
-pub(super) fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Whether a function named like a delegate method (`locationManager`) receives, as its
-/// first parameter, the object it is the delegate of (`CLLocationManager`): Cocoa names
-/// delegate methods after the delegating type.
-pub(super) fn is_delegate_method(name: &str, first_param_type: &str) -> bool {
-    !name.is_empty()
-        && first_param_type
-            .to_ascii_lowercase()
-            .contains(&name.to_ascii_lowercase())
-}
-
 struct Lowerer<'a> {
     input: &'a FileInput<'a>,
-    next_call: u32,
+    call_ids: CallIds,
     ir: SourceIr,
-    property_apis: HashSet<String>,
-    receiver_hints: HashMap<String, Vec<String>>,
+    apis: CapabilityApis,
     /// Variable, property and parameter names → their declared type (file-wide).
     declared_types: HashMap<String, String>,
     depth: usize,
@@ -154,18 +69,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
+        self.call_ids.next()
     }
 
     fn receiver_text(&self, target: Node, method: &str) -> String {
-        typed_receiver(
-            compact(target, self.src()),
-            method,
-            &self.receiver_hints,
-            &self.declared_types,
-        )
+        self.apis
+            .typed_receiver(compact(target, self.src()), method, &self.declared_types)
     }
 
     /// Lower a node into `ops`; returns what it reads when used as a value.
@@ -401,9 +310,7 @@ impl<'a> Lowerer<'a> {
                 }));
                 ops.push(Op::Assign(AssignIr {
                     targets: vec![param.name.clone()],
-                    value: ValueIr {
-                        reads: vec![Read::Call(id)],
-                    },
+                    value: call_value(id),
                     at,
                 }));
             }
@@ -487,7 +394,7 @@ impl<'a> Lowerer<'a> {
                         let inner = written
                             .get(1..written.len().saturating_sub(1))
                             .unwrap_or("");
-                        args_text = collapse_whitespace(inner);
+                        args_text = collapse(inner);
                         let mut ac = part.walk();
                         for arg in part.named_children(&mut ac) {
                             let Some(value) = arg.child_by_field_name("value") else {
@@ -521,9 +428,7 @@ impl<'a> Lowerer<'a> {
         for closure in closures {
             self.lambda(closure, Some(id), ops);
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
+        call_value(id)
     }
 
     /// A closure, inlined: its parameters (or `$0`) are assigned from the call it was
@@ -541,9 +446,7 @@ impl<'a> Lowerer<'a> {
             }
             ops.push(Op::Assign(AssignIr {
                 targets,
-                value: ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
+                value: call_value(id),
                 at: self.loc(node),
             }));
         }
@@ -561,7 +464,7 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let value_text = node
             .child_by_field_name("result")
-            .map(|r| collapse_whitespace(text(r, self.src())))
+            .map(|r| collapse(text(r, self.src())))
             .unwrap_or_default();
         let Some(target) = node
             .child_by_field_name("target")
@@ -644,7 +547,7 @@ impl<'a> Lowerer<'a> {
         let Some(target) = node.child_by_field_name("target") else {
             return ValueIr::default();
         };
-        if self.property_apis.contains(&member) {
+        if self.apis.is_property_call(&member) {
             let receiver_value = self.visit(target, ops);
             let id = self.call_id();
             ops.push(Op::Call(CallIr {
@@ -656,9 +559,7 @@ impl<'a> Lowerer<'a> {
                 args_text: String::new(),
                 at: self.loc(node),
             }));
-            return ValueIr {
-                reads: vec![Read::Call(id)],
-            };
+            return call_value(id);
         }
         let mut value = self.visit(target, ops);
         // Extend a plain variable path (`loc.coordinate` → `loc.coordinate.latitude`).
@@ -737,15 +638,6 @@ struct Param<'t> {
     name: String,
     ty: String,
     node: Node<'t>,
-}
-
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
-    }
 }
 
 fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {

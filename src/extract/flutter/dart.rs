@@ -16,10 +16,9 @@
 use tree_sitter::Node;
 
 use crate::extract::FileInput;
-use crate::extract::ir::{
-    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
-};
-use crate::extract::treesitter::{compact, location, parse, text};
+use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, collapse, var};
+use crate::extract::ir::{CallId, Op, Read, SourceIr, ValueIr};
+use crate::extract::treesitter::{compact, parse};
 
 /// How deep the lowering may recurse into the tree. Real code (deep Flutter widget
 /// trees included) stays far below; generated or hostile input is refused instead of
@@ -35,13 +34,7 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
 }
 
 struct Lowerer<'a> {
-    path: &'a str,
-    source: &'a str,
-    imports: Vec<Import>,
-    finished: Vec<FunctionIr>,
-    /// Functions being lowered, innermost last; the bottom one is `<top>`.
-    stack: Vec<FunctionIr>,
-    next_call: u32,
+    b: Builder<'a>,
     depth: usize,
     too_deep: bool,
     /// Inside a closure, `return` leaves the closure, not the function.
@@ -50,38 +43,21 @@ struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     fn new(path: &'a str, source: &'a str) -> Self {
-        let top = FunctionIr {
-            name: "<top>".to_string(),
-            params: Vec::new(),
-            ops: Vec::new(),
-            at: crate::model::Location::new(path, 1, 1),
-        };
         Lowerer {
-            path,
-            source,
-            imports: Vec::new(),
-            finished: Vec::new(),
-            stack: vec![top],
-            next_call: 0,
+            b: Builder::new(path, source),
             depth: 0,
             too_deep: false,
             closure_depth: 0,
         }
     }
 
-    fn finish(mut self) -> Result<SourceIr, String> {
+    fn finish(self) -> Result<SourceIr, String> {
         if self.too_deep {
             return Err(format!(
                 "nesting too deep to analyse safely (more than {MAX_DEPTH} levels)"
             ));
         }
-        let mut functions = Vec::with_capacity(self.finished.len() + 1);
-        functions.append(&mut self.stack);
-        functions.append(&mut self.finished);
-        Ok(SourceIr {
-            imports: self.imports,
-            functions,
-        })
+        Ok(self.b.finish(FunctionOrder::Closed))
     }
 
     fn lower_root(&mut self, root: Node) {
@@ -92,25 +68,20 @@ impl<'a> Lowerer<'a> {
     }
 
     fn text(&self, node: Node) -> &'a str {
-        text(node, self.source)
+        self.b.text(node)
     }
 
     fn loc(&self, node: Node) -> crate::model::Location {
-        location(node, self.path, self.source)
+        self.b.loc(node)
     }
 
     fn emit(&mut self, op: Op) {
-        if let Some(function) = self.stack.last_mut() {
-            function.ops.push(op);
-        }
+        self.b.op(op);
     }
 
     fn assign(&mut self, targets: Vec<String>, value: ValueIr, at: Node) {
-        if targets.is_empty() {
-            return;
-        }
         let at = self.loc(at);
-        self.emit(Op::Assign(AssignIr { targets, value, at }));
+        self.b.assign(targets, value, at);
     }
 
     /// Lower any node: statements emit ops and read nothing; expressions emit the calls
@@ -284,12 +255,8 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("alias")
             .map(|alias| vec![self.text(alias).to_string()])
             .unwrap_or_default();
-        self.imports.push(Import {
-            path,
-            bindings,
-            qualified_reference: false,
-            at: self.loc(node),
-        });
+        let at = self.loc(node);
+        self.b.import(path, bindings, false, at);
     }
 
     fn function(&mut self, node: Node) {
@@ -303,12 +270,8 @@ impl<'a> Lowerer<'a> {
             || ("<anonymous>".to_string(), Vec::new()),
             |s| self.signature(s),
         );
-        self.stack.push(FunctionIr {
-            name,
-            params,
-            ops: Vec::new(),
-            at: self.loc(node),
-        });
+        let at = self.loc(node);
+        self.b.begin(name, params, at);
         let saved_closure_depth = std::mem::take(&mut self.closure_depth);
         if let Some(initializers) = signature.and_then(|s| find_descendant(s, "initializers")) {
             self.node(initializers);
@@ -317,9 +280,7 @@ impl<'a> Lowerer<'a> {
             self.function_body(body, true);
         }
         self.closure_depth = saved_closure_depth;
-        if let Some(done) = self.stack.pop() {
-            self.finished.push(done);
-        }
+        self.b.end();
     }
 
     /// Name and parameter names of a function, method, constructor, getter or setter.
@@ -405,13 +366,8 @@ impl<'a> Lowerer<'a> {
             .map(|list| self.parameters(list))
             .unwrap_or_default();
         if let Some(id) = call {
-            self.assign(
-                params,
-                ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
-                node,
-            );
+            let at = self.loc(node);
+            self.b.bind_callback(params, id, at);
         }
         self.closure_depth += 1;
         if let Some(body) = node
@@ -528,17 +484,17 @@ impl<'a> Lowerer<'a> {
         if let (Some(object), Some(property)) = (object, property) {
             let receiver_value = self.node(object);
             let args_text = right.map(|r| collapse(self.text(r))).unwrap_or_default();
-            let id = self.call_id();
             let at = self.loc(left);
-            self.emit(Op::Call(CallIr {
-                id,
-                receiver: Some(compact(object, self.source)),
+            let receiver = Some(compact(object, self.b.text));
+            let method = self.text(property);
+            self.b.call(
+                receiver,
                 receiver_value,
-                method: self.text(property).to_string(),
-                args: vec![value.clone()],
+                method,
+                vec![value.clone()],
                 args_text,
                 at,
-            }));
+            );
             return value;
         }
         let mut cursor = left.walk();
@@ -553,7 +509,7 @@ impl<'a> Lowerer<'a> {
         if let Some(target) = target {
             let name = match self.node_path(target) {
                 Some(path) => path,
-                None => compact(target, self.source),
+                None => compact(target, self.b.text),
             };
             self.assign(vec![name], value.clone(), node);
         }
@@ -610,12 +566,6 @@ impl<'a> Lowerer<'a> {
         value
     }
 
-    fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
-    }
-
     fn call(&mut self, node: Node) -> ValueIr {
         let function = node.child_by_field_name("function");
         let arguments = node.child_by_field_name("arguments");
@@ -638,7 +588,7 @@ impl<'a> Lowerer<'a> {
                     (Some(object), Some(property)) => {
                         let receiver_value = self.node(object);
                         (
-                            Some(compact(object, self.source)),
+                            Some(compact(object, self.b.text)),
                             receiver_value,
                             self.text(property).to_string(),
                         )
@@ -654,7 +604,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 let receiver_value = self.node(function);
                 (
-                    Some(compact(function, self.source)),
+                    Some(compact(function, self.b.text)),
                     receiver_value,
                     "call".to_string(),
                 )
@@ -715,122 +665,14 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let id = self.call_id();
         let at = self.loc(node);
-        self.emit(Op::Call(CallIr {
-            id,
-            receiver,
-            receiver_value,
-            method,
-            args,
-            args_text,
-            at,
-        }));
+        let id = self
+            .b
+            .call(receiver, receiver_value, &method, args, args_text, at);
         for closure in closures {
             self.closure(closure, Some(id));
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
-    }
-
-    /// `target..m(x)..a.b(y)..p = v`: each section is a call on the target.
-    fn cascade(&mut self, node: Node) -> ValueIr {
-        let Some(target) = node.named_child(0) else {
-            return ValueIr::default();
-        };
-        let target_value = self.node(target);
-        let target_text = compact(target, self.source);
-        let mut cursor = node.walk();
-        let sections: Vec<Node> = node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() == "cascade_section")
-            .collect();
-        for section in sections {
-            self.cascade_section(section, &target_text, &target_value);
-        }
-        target_value
-    }
-
-    fn cascade_section(&mut self, section: Node, target_text: &str, target_value: &ValueIr) {
-        let mut cursor = section.walk();
-        let parts: Vec<Node> = section.named_children(&mut cursor).collect();
-        let assigned = (0..section.child_count())
-            .any(|i| section.child(i as u32).is_some_and(|c| c.kind() == "="));
-        for (index, part) in parts.iter().enumerate() {
-            match part.kind() {
-                "cascade_call_expression" => {
-                    let (receiver, method) = self.cascade_callee(*part, target_text);
-                    let arguments = part
-                        .child_by_field_name("arguments")
-                        .or_else(|| first_child_of_kind(*part, "arguments"));
-                    self.finish_call(
-                        *part,
-                        Some(receiver),
-                        target_value.clone(),
-                        method,
-                        arguments,
-                    );
-                }
-                "cascade_selector" | "cascade_member_expression" if assigned => {
-                    let (receiver, method) = self.cascade_callee(*part, target_text);
-                    let value_node = parts.get(index + 1).copied();
-                    let value = value_node.map(|v| self.node(v)).unwrap_or_default();
-                    let args_text = value_node
-                        .map(|v| collapse(self.text(v)))
-                        .unwrap_or_default();
-                    let id = self.call_id();
-                    let at = self.loc(*part);
-                    self.emit(Op::Call(CallIr {
-                        id,
-                        receiver: Some(receiver),
-                        receiver_value: target_value.clone(),
-                        method,
-                        args: vec![value],
-                        args_text,
-                        at,
-                    }));
-                    return;
-                }
-                _ => {
-                    self.node(*part);
-                }
-            }
-        }
-    }
-
-    /// Receiver text and method of a cascade call: `t..a.b(x)` calls `b` on `t.a`.
-    fn cascade_callee(&self, part: Node, target_text: &str) -> (String, String) {
-        let mut names = Vec::new();
-        let mut stack = vec![part];
-        while let Some(node) = stack.pop() {
-            let mut cursor = node.walk();
-            let children: Vec<Node> = node.named_children(&mut cursor).collect();
-            for child in children.into_iter().rev() {
-                match child.kind() {
-                    "identifier" => names.push((child.start_byte(), self.text(child))),
-                    "arguments" | "type_arguments" => {}
-                    _ => stack.push(child),
-                }
-            }
-        }
-        names.sort_by_key(|(offset, _)| *offset);
-        let method = names.pop().map_or_else(String::new, |(_, n)| n.to_string());
-        let mut receiver = target_text.to_string();
-        for (_, name) in names {
-            receiver.push('.');
-            receiver.push_str(name);
-        }
-        (receiver, method)
-    }
-}
-
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
+        call_value(id)
     }
 }
 
@@ -867,11 +709,6 @@ fn strip_parens(args: &str) -> &str {
     args.strip_suffix(')').unwrap_or(args)
 }
 
-/// Whitespace runs collapsed to one space.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `Foo<int>` → `Foo`, whitespace removed.
 fn type_name(ty: &str) -> String {
     let mut name = String::new();
@@ -887,5 +724,6 @@ fn type_name(ty: &str) -> String {
     name
 }
 
+mod cascades;
 #[cfg(test)]
 mod tests;

@@ -18,9 +18,9 @@
 use tree_sitter::{Language, Node};
 
 use crate::extract::FileInput;
-use crate::extract::ir::{
-    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
-};
+use crate::extract::ir::lowering::collapse;
+use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, union, var};
+use crate::extract::ir::{AssignIr, CallId, Op, SourceIr, ValueIr};
 use crate::extract::treesitter;
 use crate::model::Location;
 
@@ -101,43 +101,20 @@ pub fn bundled_reason(path: &str, text: &str) -> Option<String> {
 pub fn lower_source(path: &str, text: &str, dialect: Dialect) -> Result<SourceIr, String> {
     let tree = treesitter::parse(&dialect.language(), text)?;
     let mut lowerer = Lowerer {
-        src: text,
-        path,
-        next_call: 0,
+        b: Builder::new(path, text),
         depth: 0,
-        imports: Vec::new(),
-        functions: Vec::new(),
+        callback_depth: 0,
     };
-    let mut top = Body::default();
-    lowerer.node(tree.root_node(), &mut top);
-    let mut functions = vec![FunctionIr {
-        name: "<top>".into(),
-        params: Vec::new(),
-        ops: top.ops,
-        at: Location::new(path, 1, 1),
-    }];
-    functions.append(&mut lowerer.functions);
-    Ok(SourceIr {
-        imports: lowerer.imports,
-        functions,
-    })
-}
-
-/// The ops of the function being lowered.
-#[derive(Default)]
-struct Body {
-    ops: Vec<Op>,
-    /// Inside an inline callback, `return` belongs to the callback, not this function.
-    callback_depth: u32,
+    lowerer.node(tree.root_node());
+    Ok(lowerer.b.finish(FunctionOrder::Closed))
 }
 
 struct Lowerer<'a> {
-    src: &'a str,
-    path: &'a str,
-    next_call: u32,
+    b: Builder<'a>,
     depth: u32,
-    imports: Vec<Import>,
-    functions: Vec<FunctionIr>,
+    /// Inside an inline callback, `return` belongs to the callback, not the function
+    /// being lowered.
+    callback_depth: u32,
 }
 
 const COMPARISONS: [&str; 10] = [
@@ -186,27 +163,6 @@ fn is_function(kind: &str) -> bool {
     )
 }
 
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
-    }
-}
-
-fn union(values: impl IntoIterator<Item = ValueIr>) -> ValueIr {
-    let mut reads = Vec::new();
-    for value in values {
-        for read in value.reads {
-            if !reads.contains(&read) {
-                reads.push(read);
-            }
-        }
-    }
-    ValueIr { reads }
-}
-
 fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
@@ -249,16 +205,16 @@ fn is_type_node(kind: &str) -> bool {
 
 impl<'a> Lowerer<'a> {
     fn text(&self, node: Node) -> &'a str {
-        treesitter::text(node, self.src)
+        self.b.text(node)
     }
 
     fn at(&self, node: Node) -> Location {
-        treesitter::location(node, self.path, self.src)
+        self.b.loc(node)
     }
 
     /// Text with whitespace removed and optional chaining read as plain member access.
     fn receiver_text(&self, node: Node) -> String {
-        treesitter::compact(node, self.src).replace("?.", ".")
+        treesitter::compact(node, self.b.text).replace("?.", ".")
     }
 
     /// The contents of a string literal (or of a template without substitutions).
@@ -280,25 +236,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn new_call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
-    }
-
     /// Lower any node: statements push ops and yield nothing; expressions push the ops
     /// of their calls and yield what they read.
-    fn node(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn node(&mut self, node: Node) -> ValueIr {
         if self.depth >= MAX_DEPTH {
             return ValueIr::default();
         }
         self.depth += 1;
-        let value = self.node_inner(node, body);
+        let value = self.node_inner(node);
         self.depth -= 1;
         value
     }
 
-    fn node_inner(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn node_inner(&mut self, node: Node) -> ValueIr {
         let kind = node.kind();
         if INERT.contains(&kind) {
             return ValueIr::default();
@@ -313,11 +263,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "this" => var("this", Vec::new()),
-            "member_expression" | "subscript_expression" => self.member(node, body),
-            "call_expression" => self.call(node, body),
-            "new_expression" => self.new_expression(node, body),
-            "assignment_expression" => self.assignment(node, body),
-            "augmented_assignment_expression" => self.augmented_assignment(node, body),
+            "member_expression" | "subscript_expression" => self.member(node),
+            "call_expression" => self.call(node),
+            "new_expression" => self.new_expression(node),
+            "assignment_expression" => self.assignment(node),
+            "augmented_assignment_expression" => self.augmented_assignment(node),
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -327,7 +277,7 @@ impl<'a> Lowerer<'a> {
             | "yield_expression"
             | "spread_element"
             | "update_expression" => match first_expression_child(node) {
-                Some(inner) => self.node(inner, body),
+                Some(inner) => self.node(inner),
                 None => ValueIr::default(),
             },
             "binary_expression" => {
@@ -336,11 +286,11 @@ impl<'a> Lowerer<'a> {
                     .map_or("", |o| self.text(o));
                 let left = node
                     .child_by_field_name("left")
-                    .map(|l| self.node(l, body))
+                    .map(|l| self.node(l))
                     .unwrap_or_default();
                 let right = node
                     .child_by_field_name("right")
-                    .map(|r| self.node(r, body))
+                    .map(|r| self.node(r))
                     .unwrap_or_default();
                 if COMPARISONS.contains(&operator) {
                     ValueIr::default()
@@ -354,7 +304,7 @@ impl<'a> Lowerer<'a> {
                     .map_or("", |o| self.text(o));
                 let value = node
                     .child_by_field_name("argument")
-                    .map(|a| self.node(a, body))
+                    .map(|a| self.node(a))
                     .unwrap_or_default();
                 if matches!(operator, "!" | "typeof" | "void" | "delete") {
                     ValueIr::default()
@@ -364,28 +314,28 @@ impl<'a> Lowerer<'a> {
             }
             "ternary_expression" => {
                 if let Some(condition) = node.child_by_field_name("condition") {
-                    self.node(condition, body);
+                    self.node(condition);
                 }
                 let consequence = node
                     .child_by_field_name("consequence")
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .unwrap_or_default();
                 let alternative = node
                     .child_by_field_name("alternative")
-                    .map(|a| self.node(a, body))
+                    .map(|a| self.node(a))
                     .unwrap_or_default();
                 union([consequence, alternative])
             }
             "sequence_expression" => {
                 let mut last = ValueIr::default();
                 for child in named_children(node) {
-                    last = self.node(child, body);
+                    last = self.node(child);
                 }
                 last
             }
-            "object" => self.object(node, body),
+            "object" => self.object(node),
             _ if is_function(kind) => {
-                self.inline_function(node, body, None);
+                self.inline_function(node, None);
                 ValueIr::default()
             }
             "class" | "class_declaration" | "abstract_class_declaration" => {
@@ -393,7 +343,7 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("name")
                     .map_or("<class>", |n| self.text(n))
                     .to_string();
-                self.class(node, &name, body);
+                self.class(node, &name);
                 ValueIr::default()
             }
             "function_declaration" | "generator_function_declaration" => {
@@ -407,7 +357,7 @@ impl<'a> Lowerer<'a> {
             "jsx_element" | "jsx_self_closing_element" | "jsx_fragment" => {
                 // A UI element is not data: lower the expressions inside for their calls.
                 for child in named_children(node) {
-                    self.node(child, body);
+                    self.node(child);
                 }
                 ValueIr::default()
             }
@@ -416,22 +366,22 @@ impl<'a> Lowerer<'a> {
                 ValueIr::default()
             }
             "export_statement" => {
-                self.export_statement(node, body);
+                self.export_statement(node);
                 ValueIr::default()
             }
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in named_children(node) {
                     if declarator.kind() == "variable_declarator" {
-                        self.declarator(declarator, body);
+                        self.declarator(declarator);
                     }
                 }
                 ValueIr::default()
             }
             "return_statement" => {
                 if let Some(child) = first_expression_child(node) {
-                    let value = self.node(child, body);
-                    if body.callback_depth == 0 {
-                        body.ops.push(Op::Return(value));
+                    let value = self.node(child);
+                    if self.callback_depth == 0 {
+                        self.b.op(Op::Return(value));
                     }
                 }
                 ValueIr::default()
@@ -439,12 +389,12 @@ impl<'a> Lowerer<'a> {
             "for_in_statement" => {
                 let value = node
                     .child_by_field_name("right")
-                    .map(|r| self.node(r, body))
+                    .map(|r| self.node(r))
                     .unwrap_or_default();
                 if let Some(left) = node.child_by_field_name("left") {
                     let targets = self.pattern_names(left);
                     if !targets.is_empty() {
-                        body.ops.push(Op::Assign(AssignIr {
+                        self.b.op(Op::Assign(AssignIr {
                             targets,
                             value,
                             at: self.at(left),
@@ -452,7 +402,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 if let Some(statement) = node.child_by_field_name("body") {
-                    self.node(statement, body);
+                    self.node(statement);
                 }
                 ValueIr::default()
             }
@@ -460,12 +410,12 @@ impl<'a> Lowerer<'a> {
                 named_children(node)
                     .into_iter()
                     .filter(|c| c.kind() == "template_substitution")
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .collect::<Vec<_>>(),
             ),
             "expression_statement" => {
                 for child in named_children(node) {
-                    self.node(child, body);
+                    self.node(child);
                 }
                 ValueIr::default()
             }
@@ -474,7 +424,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 let values: Vec<ValueIr> = named_children(node)
                     .into_iter()
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .collect();
                 union(values)
             }
@@ -483,7 +433,7 @@ impl<'a> Lowerer<'a> {
 
     /// `a.b.c`, `a?.b['c']`, `f().x`: a variable with its member path, or what the base
     /// expression reads.
-    fn member(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn member(&mut self, node: Node) -> ValueIr {
         let mut members = Vec::new();
         let mut current = node;
         loop {
@@ -502,7 +452,7 @@ impl<'a> Lowerer<'a> {
                             }
                             // A computed index selects; it is not the data.
                             None => {
-                                self.node(index, body);
+                                self.node(index);
                             }
                         }
                     }
@@ -527,14 +477,13 @@ impl<'a> Lowerer<'a> {
         match current.kind() {
             "identifier" => var(self.text(current), members),
             "this" => var("this", members),
-            _ => self.node(current, body),
+            _ => self.node(current),
         }
     }
 
     fn lower_arguments<'t>(
         &mut self,
         arguments: Option<Node<'t>>,
-        body: &mut Body,
     ) -> (Vec<ValueIr>, String, Vec<Node<'t>>) {
         let mut args = Vec::new();
         let mut callbacks = Vec::new();
@@ -543,19 +492,15 @@ impl<'a> Lowerer<'a> {
         };
         if arguments.kind() == "template_string" {
             // A tagged template: its substitutions are the arguments.
-            let value = self.node(arguments, body);
-            return (
-                vec![value],
-                collapse_whitespace(self.text(arguments)),
-                callbacks,
-            );
+            let value = self.node(arguments);
+            return (vec![value], collapse(self.text(arguments)), callbacks);
         }
         for argument in named_children(arguments) {
             if is_function(argument.kind()) {
                 callbacks.push(argument);
                 args.push(ValueIr::default());
             } else {
-                args.push(self.node(argument, body));
+                args.push(self.node(argument));
             }
         }
         let text = self.text(arguments);
@@ -563,40 +508,10 @@ impl<'a> Lowerer<'a> {
             .strip_prefix('(')
             .and_then(|t| t.strip_suffix(')'))
             .unwrap_or(text);
-        (args, collapse_whitespace(inner), callbacks)
+        (args, collapse(inner), callbacks)
     }
 
-    /// `require('x')` or `import('x')` (possibly awaited or followed by `.default`):
-    /// the module specifier.
-    fn module_load(&self, node: Node) -> Option<String> {
-        let mut node = unwrap_transparent(node);
-        while node.kind() == "member_expression" {
-            node = unwrap_transparent(node.child_by_field_name("object")?);
-        }
-        if node.kind() != "call_expression" {
-            return None;
-        }
-        let callee = node.child_by_field_name("function")?;
-        let is_loader = callee.kind() == "import"
-            || (callee.kind() == "identifier" && self.text(callee) == "require");
-        if !is_loader {
-            return None;
-        }
-        let arguments = node.child_by_field_name("arguments")?;
-        let first = named_children(arguments).into_iter().next()?;
-        self.string_value(first)
-    }
-
-    fn push_import(&mut self, path: String, bindings: Vec<String>, at: Location) {
-        self.imports.push(Import {
-            path,
-            bindings,
-            qualified_reference: false,
-            at,
-        });
-    }
-
-    fn call(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn call(&mut self, node: Node) -> ValueIr {
         let at = self.at(node);
         if let Some(path) = self.module_load(node) {
             self.push_import(path, Vec::new(), at);
@@ -608,32 +523,31 @@ impl<'a> Lowerer<'a> {
         let callee = unwrap_transparent(callee);
         if is_function(callee.kind()) {
             // An immediately invoked function: its parameters take the arguments.
-            let (args, _, callbacks) =
-                self.lower_arguments(node.child_by_field_name("arguments"), body);
+            let (args, _, callbacks) = self.lower_arguments(node.child_by_field_name("arguments"));
             for callback in callbacks {
-                self.inline_function(callback, body, None);
+                self.inline_function(callback, None);
             }
             let params = self.params(callee);
             if !params.is_empty() {
-                body.ops.push(Op::Assign(AssignIr {
+                self.b.op(Op::Assign(AssignIr {
                     targets: params,
                     value: union(args),
                     at: at.clone(),
                 }));
             }
-            self.inline_body(callee, body);
+            self.inline_body(callee);
             return ValueIr::default();
         }
         let (receiver, receiver_value, method) = match callee.kind() {
-            "member_expression" => self.member_callee(callee, body),
+            "member_expression" => self.member_callee(callee),
             "identifier" => (None, ValueIr::default(), self.text(callee).to_string()),
             _ => {
-                let receiver_value = self.node(callee, body);
+                let receiver_value = self.node(callee);
                 (None, receiver_value, self.receiver_text(callee))
             }
         };
         let (args, args_text, callbacks) =
-            self.lower_arguments(node.child_by_field_name("arguments"), body);
+            self.lower_arguments(node.child_by_field_name("arguments"));
         self.emit_call(
             CallDraft {
                 receiver,
@@ -644,19 +558,14 @@ impl<'a> Lowerer<'a> {
                 at,
             },
             callbacks,
-            body,
         )
     }
 
     /// `object.property` as the callee of a call or `new`: the receiver's text, what it
     /// reads, and the method name.
-    fn member_callee(
-        &mut self,
-        callee: Node,
-        body: &mut Body,
-    ) -> (Option<String>, ValueIr, String) {
+    fn member_callee(&mut self, callee: Node) -> (Option<String>, ValueIr, String) {
         let object = callee.child_by_field_name("object");
-        let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
+        let receiver_value = object.map(|o| self.node(o)).unwrap_or_default();
         let method = callee
             .child_by_field_name("property")
             .map_or("", |p| self.text(p))
@@ -668,17 +577,17 @@ impl<'a> Lowerer<'a> {
         )
     }
 
-    fn new_expression(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn new_expression(&mut self, node: Node) -> ValueIr {
         let at = self.at(node);
         let Some(constructor) = node.child_by_field_name("constructor") else {
             return ValueIr::default();
         };
         let (receiver, receiver_value, method) = match constructor.kind() {
-            "member_expression" => self.member_callee(constructor, body),
+            "member_expression" => self.member_callee(constructor),
             _ => (None, ValueIr::default(), self.receiver_text(constructor)),
         };
         let (args, args_text, callbacks) =
-            self.lower_arguments(node.child_by_field_name("arguments"), body);
+            self.lower_arguments(node.child_by_field_name("arguments"));
         self.emit_call(
             CallDraft {
                 receiver,
@@ -689,176 +598,25 @@ impl<'a> Lowerer<'a> {
                 at,
             },
             callbacks,
-            body,
         )
     }
 
-    fn emit_call(&mut self, draft: CallDraft, callbacks: Vec<Node>, body: &mut Body) -> ValueIr {
-        let id = self.new_call_id();
-        body.ops.push(Op::Call(CallIr {
-            id,
-            receiver: draft.receiver,
-            receiver_value: draft.receiver_value,
-            method: draft.method,
-            args: draft.args,
-            args_text: draft.args_text,
-            at: draft.at,
-        }));
+    fn emit_call(&mut self, draft: CallDraft, callbacks: Vec<Node>) -> ValueIr {
+        let id = self.b.call(
+            draft.receiver,
+            draft.receiver_value,
+            &draft.method,
+            draft.args,
+            draft.args_text,
+            draft.at,
+        );
         for callback in callbacks {
-            self.inline_function(callback, body, Some(id));
+            self.inline_function(callback, Some(id));
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
+        call_value(id)
     }
 
-    fn assignment(&mut self, node: Node, body: &mut Body) -> ValueIr {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return ValueIr::default();
-        };
-        let left = unwrap_transparent(left);
-        let at = self.at(node);
-        let right_inner = unwrap_transparent(right);
-        if is_function(right_inner.kind()) {
-            self.own_function(right_inner, self.receiver_text(left));
-            return ValueIr::default();
-        }
-        match left.kind() {
-            "member_expression" => {
-                let object = left.child_by_field_name("object");
-                let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-                let value = self.node(right, body);
-                let method = left
-                    .child_by_field_name("property")
-                    .map_or("", |p| self.text(p))
-                    .to_string();
-                let draft = CallDraft {
-                    receiver: object.map(|o| self.receiver_text(o)),
-                    receiver_value,
-                    method,
-                    args: vec![value.clone()],
-                    args_text: collapse_whitespace(self.text(right)),
-                    at,
-                };
-                self.emit_call(draft, Vec::new(), body);
-                value
-            }
-            "subscript_expression" => {
-                // Writing an element keeps what the container held and adds the value.
-                let container = left
-                    .child_by_field_name("object")
-                    .map(|o| (self.receiver_text(o), self.node(o, body)));
-                if let Some(index) = left.child_by_field_name("index") {
-                    self.node(index, body);
-                }
-                let value = self.node(right, body);
-                if let Some((target, held)) = container {
-                    body.ops.push(Op::Assign(AssignIr {
-                        targets: vec![target],
-                        value: union([held, value.clone()]),
-                        at,
-                    }));
-                }
-                value
-            }
-            _ => {
-                let value = self.node(right, body);
-                let targets = self.pattern_names(left);
-                if !targets.is_empty() {
-                    body.ops.push(Op::Assign(AssignIr {
-                        targets,
-                        value: value.clone(),
-                        at,
-                    }));
-                }
-                value
-            }
-        }
-    }
-
-    fn augmented_assignment(&mut self, node: Node, body: &mut Body) -> ValueIr {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return ValueIr::default();
-        };
-        let at = self.at(node);
-        let left = unwrap_transparent(left);
-        if left.kind() == "member_expression" {
-            // `el.textContent += x` sets a property: a call, like plain assignment.
-            let object = left.child_by_field_name("object");
-            let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-            let value = self.node(right, body);
-            let method = left
-                .child_by_field_name("property")
-                .map_or("", |p| self.text(p))
-                .to_string();
-            let draft = CallDraft {
-                receiver: object.map(|o| self.receiver_text(o)),
-                receiver_value,
-                method,
-                args: vec![value.clone()],
-                args_text: collapse_whitespace(self.text(right)),
-                at,
-            };
-            return self.emit_call(draft, Vec::new(), body);
-        }
-        let held = self.node(left, body);
-        let added = self.node(right, body);
-        let value = union([held, added]);
-        let targets = match left.kind() {
-            "subscript_expression" => left
-                .child_by_field_name("object")
-                .map(|o| vec![self.receiver_text(o)])
-                .unwrap_or_default(),
-            _ => self.pattern_names(left),
-        };
-        if !targets.is_empty() {
-            body.ops.push(Op::Assign(AssignIr {
-                targets,
-                value: value.clone(),
-                at,
-            }));
-        }
-        value
-    }
-
-    fn declarator(&mut self, node: Node, body: &mut Body) {
-        let Some(name) = node.child_by_field_name("name") else {
-            return;
-        };
-        let Some(value) = node.child_by_field_name("value") else {
-            return;
-        };
-        let targets = self.pattern_names(name);
-        let inner = unwrap_transparent(value);
-        if is_function(inner.kind()) {
-            self.own_function(inner, self.text(name).to_string());
-            return;
-        }
-        if matches!(inner.kind(), "class") {
-            self.class(inner, self.text(name), body);
-            return;
-        }
-        if let Some(path) = self.module_load(value) {
-            self.push_import(path, targets, self.at(node));
-            return;
-        }
-        let value = self.node(value, body);
-        if !targets.is_empty() {
-            body.ops.push(Op::Assign(AssignIr {
-                targets,
-                value,
-                at: self.at(node),
-            }));
-        }
-    }
-
-    fn object(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn object(&mut self, node: Node) -> ValueIr {
         let mut values = Vec::new();
         for child in named_children(node) {
             match child.kind() {
@@ -873,7 +631,7 @@ impl<'a> Lowerer<'a> {
                         if is_function(inner.kind()) {
                             self.own_function(inner, key);
                         } else {
-                            values.push(self.node(value, body));
+                            values.push(self.node(value));
                         }
                     }
                 }
@@ -884,18 +642,18 @@ impl<'a> Lowerer<'a> {
                         .to_string();
                     self.own_function(child, name);
                 }
-                _ => values.push(self.node(child, body)),
+                _ => values.push(self.node(child)),
             }
         }
         union(values)
     }
 
-    fn class(&mut self, node: Node, name: &str, body: &mut Body) {
+    fn class(&mut self, node: Node, name: &str) {
         if let Some(heritage) = named_children(node)
             .into_iter()
             .find(|c| c.kind() == "class_heritage")
         {
-            self.node(heritage, body);
+            self.node(heritage);
         }
         let Some(class_body) = node.child_by_field_name("body") else {
             return;
@@ -920,8 +678,8 @@ impl<'a> Lowerer<'a> {
                     if is_function(inner.kind()) {
                         self.own_function(inner, format!("{name}.{field}"));
                     } else {
-                        let value = self.node(value, body);
-                        body.ops.push(Op::Assign(AssignIr {
+                        let value = self.node(value);
+                        self.b.op(Op::Assign(AssignIr {
                             targets: vec![format!("this.{field}")],
                             value,
                             at: self.at(member),
@@ -929,90 +687,9 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "class_static_block" => {
-                    self.node(member, body);
+                    self.node(member);
                 }
                 _ => {}
-            }
-        }
-    }
-
-    fn import_statement(&mut self, node: Node) {
-        let at = self.at(node);
-        let Some(path) = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s))
-            .or_else(|| {
-                // TypeScript `import x = require('y')`.
-                named_children(node)
-                    .into_iter()
-                    .find(|c| c.kind() == "import_require_clause")
-                    .and_then(|c| c.child_by_field_name("source"))
-                    .and_then(|s| self.string_value(s))
-            })
-        else {
-            return;
-        };
-        let mut bindings = Vec::new();
-        for child in named_children(node) {
-            match child.kind() {
-                "import_clause" => {
-                    for part in named_children(child) {
-                        match part.kind() {
-                            "identifier" => bindings.push(self.text(part).to_string()),
-                            "namespace_import" => bindings.extend(
-                                named_children(part)
-                                    .into_iter()
-                                    .filter(|c| c.kind() == "identifier")
-                                    .map(|c| self.text(c).to_string()),
-                            ),
-                            "named_imports" => {
-                                for specifier in named_children(part) {
-                                    let local = specifier
-                                        .child_by_field_name("alias")
-                                        .or_else(|| specifier.child_by_field_name("name"));
-                                    if let Some(local) = local {
-                                        bindings.push(self.text(local).to_string());
-                                    }
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                "import_require_clause" => bindings.extend(
-                    named_children(child)
-                        .into_iter()
-                        .filter(|c| c.kind() == "identifier")
-                        .map(|c| self.text(c).to_string()),
-                ),
-                _ => {}
-            }
-        }
-        self.push_import(path, bindings, at);
-    }
-
-    fn export_statement(&mut self, node: Node, body: &mut Body) {
-        if let Some(path) = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s))
-        {
-            self.push_import(path, Vec::new(), self.at(node));
-            return;
-        }
-        if let Some(declaration) = node.child_by_field_name("declaration") {
-            self.node(declaration, body);
-            return;
-        }
-        if let Some(value) = node.child_by_field_name("value").or_else(|| {
-            named_children(node)
-                .into_iter()
-                .find(|c| !matches!(c.kind(), "decorator" | "export_clause"))
-        }) {
-            let inner = unwrap_transparent(value);
-            if is_function(inner.kind()) {
-                self.own_function(inner, "default".into());
-            } else {
-                self.node(value, body);
             }
         }
     }
@@ -1062,48 +739,39 @@ impl<'a> Lowerer<'a> {
     /// A function lowered as its own [`FunctionIr`].
     fn own_function(&mut self, node: Node, name: String) {
         let params = self.params(node);
-        let mut body = Body::default();
+        let at = self.at(node);
+        self.b.begin(name, params, at);
+        let callback_depth = std::mem::take(&mut self.callback_depth);
         if let Some(statements) = node.child_by_field_name("body") {
             if statements.kind() == "statement_block" {
-                self.node(statements, &mut body);
+                self.node(statements);
             } else {
-                let value = self.node(statements, &mut body);
-                body.ops.push(Op::Return(value));
+                let value = self.node(statements);
+                self.b.op(Op::Return(value));
             }
         }
-        self.functions.push(FunctionIr {
-            name,
-            params,
-            ops: body.ops,
-            at: self.at(node),
-        });
+        self.callback_depth = callback_depth;
+        self.b.end();
     }
 
     /// A callback (or other nested function expression) lowered into `body`; when passed
     /// to call `from`, its parameters first take that call's value.
-    fn inline_function(&mut self, node: Node, body: &mut Body, from: Option<CallId>) {
+    fn inline_function(&mut self, node: Node, from: Option<CallId>) {
         if let Some(call) = from {
             let params = self.params(node);
-            if !params.is_empty() {
-                body.ops.push(Op::Assign(AssignIr {
-                    targets: params,
-                    value: ValueIr {
-                        reads: vec![Read::Call(call)],
-                    },
-                    at: self.at(node),
-                }));
-            }
+            let at = self.at(node);
+            self.b.bind_callback(params, call, at);
         }
-        self.inline_body(node, body);
+        self.inline_body(node);
     }
 
-    fn inline_body(&mut self, node: Node, body: &mut Body) {
+    fn inline_body(&mut self, node: Node) {
         let Some(statements) = node.child_by_field_name("body") else {
             return;
         };
-        body.callback_depth += 1;
-        self.node(statements, body);
-        body.callback_depth -= 1;
+        self.callback_depth += 1;
+        self.node(statements);
+        self.callback_depth -= 1;
     }
 }
 
@@ -1116,9 +784,7 @@ struct CallDraft {
     at: Location,
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
+mod assignments;
+mod modules;
 #[cfg(test)]
 mod tests;

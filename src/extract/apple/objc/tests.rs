@@ -1,3 +1,4 @@
+use super::tokens::token_receiver_text;
 use super::*;
 use crate::extract::apple::plist::test_support;
 
@@ -285,10 +286,9 @@ fn token_pass_lowers_nested_sends_with_arguments() {
         path: "a.m",
         source,
         masked: &masked,
-        next_call: 0,
+        call_ids: CallIds::default(),
         ir: SourceIr::default(),
-        property_apis: HashSet::new(),
-        receiver_hints: HashMap::new(),
+        apis: CapabilityApis::default(),
         declared_types: HashMap::new(),
         lowered_sends: HashSet::new(),
         depth: 0,

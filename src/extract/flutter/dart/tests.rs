@@ -1,5 +1,6 @@
 use super::*;
 use crate::extract::flutter::pubspec::test_catalog;
+use crate::extract::ir::FunctionIr;
 
 fn lower_text(text: &str) -> SourceIr {
     let catalog = test_catalog();

@@ -1,4 +1,5 @@
 use super::*;
+use crate::extract::ir::Read;
 
 fn lower_as(path: &str, text: &str) -> SourceIr {
     let catalog = crate::extract::javascript::package_json::test_catalog("{}");

@@ -1,5 +1,7 @@
+use super::macros::format_captures;
 use super::*;
 use crate::extract::flutter::pubspec::test_catalog;
+use crate::extract::ir::FunctionIr;
 
 fn try_lower(text: &str) -> Result<SourceIr, String> {
     let catalog = test_catalog();
