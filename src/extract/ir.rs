@@ -104,7 +104,7 @@ impl SourceIr {
 /// Compact renderings of lowered functions for exact assertions in the language tests.
 #[cfg(test)]
 pub(crate) mod test_render {
-    use super::{FunctionIr, Op, Read, ValueIr};
+    use super::{CallIr, FunctionIr, Op, Read, SourceIr, ValueIr};
 
     /// `line: call#id receiver.method([reads] …)`, `line: targets = [reads]`, `return [reads]`.
     pub(crate) fn ops_by_line(f: &FunctionIr) -> Vec<String> {
@@ -145,5 +145,76 @@ pub(crate) mod test_render {
             })
             .collect();
         format!("[{}]", parts.join(" "))
+    }
+
+    /// The whole IR of a file, one line an import or op, for snapshots: imports with
+    /// their bindings, then each function with its parameters and every field of its ops
+    /// at `line:column`.
+    pub(crate) fn source(ir: &SourceIr) -> String {
+        let mut out = String::new();
+        for i in &ir.imports {
+            out.push_str(&format!(
+                "{}:{} import {}{}{}\n",
+                i.at.line,
+                i.at.column,
+                i.path,
+                if i.bindings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" as {}", i.bindings.join(","))
+                },
+                if i.qualified_reference {
+                    " (qualified reference)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        for f in &ir.functions {
+            out.push_str(&format!(
+                "{}:{} fn {}({})\n",
+                f.at.line,
+                f.at.column,
+                f.name,
+                f.params.join(", ")
+            ));
+            for op in &f.ops {
+                let line = match op {
+                    Op::Call(c) => call(c),
+                    Op::Assign(a) => format!(
+                        "{}:{} {} = {}",
+                        a.at.line,
+                        a.at.column,
+                        a.targets.join(","),
+                        value(&a.value)
+                    ),
+                    Op::Return(v) => format!("return {}", value(v)),
+                };
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+        out
+    }
+
+    fn call(c: &CallIr) -> String {
+        let mut line = format!(
+            "{}:{} call#{} {}{}({})",
+            c.at.line,
+            c.at.column,
+            c.id.0,
+            c.receiver
+                .as_deref()
+                .map(|r| format!("{r}."))
+                .unwrap_or_default(),
+            c.method,
+            c.args.iter().map(value).collect::<Vec<_>>().join(", ")
+        );
+        if !c.receiver_value.reads.is_empty() {
+            line.push_str(&format!(" receiver reads {}", value(&c.receiver_value)));
+        }
+        if !c.args_text.is_empty() {
+            line.push_str(&format!(" text {:?}", c.args_text));
+        }
+        line
     }
 }

@@ -384,3 +384,12 @@ fn every_prefix_lowers_without_panicking() {
         assert!(lower(&input).is_ok());
     }
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!(
+        "../../../../fixtures/flow/java/map/app/src/main/java/com/acme/finder/MainActivity.java"
+    );
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_java(text)));
+}

@@ -449,3 +449,12 @@ fn every_prefix_lowers_without_panicking() {
         assert!(lower(&input).is_ok());
     }
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!(
+        "../../../../fixtures/flow/kotlin/map/app/src/main/java/com/acme/checkin/MainActivity.kt"
+    );
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_kt(text)));
+}

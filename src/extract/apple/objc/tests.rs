@@ -320,3 +320,10 @@ fn receiver_text_of_token_sends() {
     );
     assert_eq!(token_receiver_text("["), "");
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!("../../../../fixtures/flow/objc/map/CheckIn/CheckInController.m");
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_text(text)));
+}

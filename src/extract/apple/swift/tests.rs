@@ -302,3 +302,10 @@ fn deep_nesting_does_not_overflow_the_stack() {
         + " }\n";
     let _ = lower_text(&source);
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!("../../../../fixtures/flow/swift/map/CheckIn/CheckInController.swift");
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_text(text)));
+}

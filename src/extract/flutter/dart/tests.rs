@@ -422,3 +422,10 @@ fn contact_count_is_not_a_flow_but_a_name_is() {
         vec![("firebase-analytics".to_string(), "contacts".to_string(), 6)]
     );
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!("../../../../fixtures/flow/dart/map/lib/main.dart");
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_text(text)));
+}

@@ -413,3 +413,13 @@ fn this_method_call_hops_into_the_class_method() {
         vec![("posthog".to_string(), "location".to_string(), 4)]
     );
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!("../../../../fixtures/flow/javascript/map/src/trail.js");
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_as(
+        "src/trail.js",
+        text
+    )));
+}

@@ -423,3 +423,10 @@ fn local_capture_function_is_not_the_posthog_sink() {
         vec![("posthog".to_string(), "location".to_string(), 4)]
     );
 }
+
+/// The whole IR of a representative file (the `map` flow fixture), as a snapshot.
+#[test]
+fn ir_of_the_map_fixture() {
+    let text = include_str!("../../../../fixtures/flow/rust/map/src-tauri/src/lib.rs");
+    insta::assert_snapshot!(crate::extract::ir::test_render::source(&lower_text(text)));
+}
