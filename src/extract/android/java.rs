@@ -26,7 +26,8 @@ use crate::extract::android::kotlin::{
     COUNT_MEMBERS, FILLING_READS, is_comment, qualified_class_len,
 };
 use crate::extract::ir::lowering::{
-    Builder, FunctionOrder, call_value, children, collapse, named_children, union, var,
+    Builder, FunctionOrder, argument_list_text, call_value, children, collapse, named_children,
+    union, var,
 };
 use crate::extract::ir::{CallId, Op, SourceIr, ValueIr};
 use crate::extract::treesitter;
@@ -560,14 +561,7 @@ impl Lowering<'_> {
             }
         }
         let args_text = arguments
-            .map(|a| {
-                let text = self.b.text(a);
-                let inner = text
-                    .strip_prefix('(')
-                    .and_then(|t| t.strip_suffix(')'))
-                    .unwrap_or(text);
-                collapse(inner)
-            })
+            .map(|a| argument_list_text(self.b.text(a)))
             .unwrap_or_default();
         let id = self
             .b

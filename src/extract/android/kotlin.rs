@@ -42,8 +42,8 @@ use tree_sitter::Node;
 use crate::catalog::Language;
 use crate::extract::FileInput;
 use crate::extract::ir::lowering::{
-    Builder, CapabilityApis, FunctionOrder, call_value, children, collapse, named_children, union,
-    var,
+    Builder, CapabilityApis, FunctionOrder, argument_list_text, call_value, children, collapse,
+    named_children, union, var,
 };
 use crate::extract::ir::{CallId, Op, Read, SourceIr, ValueIr};
 use crate::extract::treesitter;

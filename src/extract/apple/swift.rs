@@ -12,7 +12,7 @@ use tree_sitter::Node;
 use crate::catalog::Language;
 use crate::extract::FileInput;
 use crate::extract::ir::lowering::{
-    CallIds, CapabilityApis, call_value, collapse, is_delegate_method, var,
+    CallIds, CapabilityApis, call_value, collapse, is_delegate_method, property_read_call, var,
 };
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
@@ -550,15 +550,9 @@ impl<'a> Lowerer<'a> {
         if self.apis.is_property_call(&member) {
             let receiver_value = self.visit(target, ops);
             let id = self.call_id();
-            ops.push(Op::Call(CallIr {
-                id,
-                receiver: Some(self.receiver_text(target, &member)),
-                receiver_value,
-                method: member,
-                args: Vec::new(),
-                args_text: String::new(),
-                at: self.loc(node),
-            }));
+            let receiver = self.receiver_text(target, &member);
+            let at = self.loc(node);
+            ops.push(property_read_call(id, receiver, receiver_value, member, at));
             return call_value(id);
         }
         let mut value = self.visit(target, ops);

@@ -278,6 +278,36 @@ pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An argument list as written, without its parentheses, whitespace runs collapsed
+/// (`( a,\n b )` → `a, b`): the `args_text` of a call.
+pub fn argument_list_text(list: &str) -> String {
+    let inner = list
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(list);
+    collapse(inner)
+}
+
+/// A property read lowered as a call with no arguments (`manager.location`): the op,
+/// for lowerings that collect ops themselves.
+pub fn property_read_call(
+    id: CallId,
+    receiver: String,
+    receiver_value: ValueIr,
+    method: String,
+    at: Location,
+) -> Op {
+    Op::Call(CallIr {
+        id,
+        receiver: Some(receiver),
+        receiver_value,
+        method,
+        args: Vec::new(),
+        args_text: String::new(),
+        at,
+    })
+}
+
 pub fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor).collect()

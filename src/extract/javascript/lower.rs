@@ -18,8 +18,8 @@
 use tree_sitter::{Language, Node};
 
 use crate::extract::FileInput;
-use crate::extract::ir::lowering::collapse;
 use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, union, var};
+use crate::extract::ir::lowering::{argument_list_text, collapse};
 use crate::extract::ir::{AssignIr, CallId, Op, SourceIr, ValueIr};
 use crate::extract::treesitter;
 use crate::model::Location;
@@ -503,12 +503,7 @@ impl<'a> Lowerer<'a> {
                 args.push(self.node(argument));
             }
         }
-        let text = self.text(arguments);
-        let inner = text
-            .strip_prefix('(')
-            .and_then(|t| t.strip_suffix(')'))
-            .unwrap_or(text);
-        (args, collapse(inner), callbacks)
+        (args, argument_list_text(self.text(arguments)), callbacks)
     }
 
     fn call(&mut self, node: Node) -> ValueIr {

@@ -109,14 +109,7 @@ impl Lowering<'_, '_> {
             }
         }
         let args_text = arguments
-            .map(|a| {
-                let text = self.b.text(a);
-                let inner = text
-                    .strip_prefix('(')
-                    .and_then(|t| t.strip_suffix(')'))
-                    .unwrap_or(text);
-                collapse(inner)
-            })
+            .map(|a| argument_list_text(self.b.text(a)))
             .unwrap_or_default();
         let at = self.b.loc(method_node);
 

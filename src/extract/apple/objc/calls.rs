@@ -15,15 +15,9 @@ impl Lowerer<'_> {
         if self.apis.is_property_call(&member) {
             let receiver_value = self.visit(target, ops);
             let id = self.call_id();
-            ops.push(Op::Call(CallIr {
-                id,
-                receiver: Some(self.typed_receiver_text(target, &member)),
-                receiver_value,
-                method: member,
-                args: Vec::new(),
-                args_text: String::new(),
-                at: self.loc(node),
-            }));
+            let receiver = self.typed_receiver_text(target, &member);
+            let at = self.loc(node);
+            ops.push(property_read_call(id, receiver, receiver_value, member, at));
             return call_value(id);
         }
         let mut value = self.visit(target, ops);
