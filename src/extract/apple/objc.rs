@@ -15,7 +15,8 @@ use tree_sitter::Node;
 use crate::catalog::Language;
 use crate::extract::FileInput;
 use crate::extract::ir::lowering::{
-    CallIds, CapabilityApis, call_value, collapse, is_delegate_method, property_read_call, var,
+    CallIds, CapabilityApis, call_value, callback_binding, collapse, is_delegate_method,
+    property_read_call, var,
 };
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,

@@ -12,7 +12,8 @@ use tree_sitter::Node;
 use crate::catalog::Language;
 use crate::extract::FileInput;
 use crate::extract::ir::lowering::{
-    CallIds, CapabilityApis, call_value, collapse, is_delegate_method, property_read_call, var,
+    CallIds, CapabilityApis, call_value, callback_binding, collapse, is_delegate_method,
+    property_read_call, var,
 };
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
@@ -444,11 +445,7 @@ impl<'a> Lowerer<'a> {
             if targets.is_empty() {
                 targets.push("$0".into());
             }
-            ops.push(Op::Assign(AssignIr {
-                targets,
-                value: call_value(id),
-                at: self.loc(node),
-            }));
+            ops.extend(callback_binding(targets, id, self.loc(node)));
         }
         if let Some(statements) = named_child_of_kind(node, "statements") {
             self.visit(statements, ops);

@@ -125,13 +125,7 @@ impl Lowerer<'_> {
                 .flat_map(|list| named_children_of_kind(list, "parameter_declaration"))
                 .filter_map(|p| declared_name(p, self.source))
                 .collect();
-            if !targets.is_empty() {
-                ops.push(Op::Assign(AssignIr {
-                    targets,
-                    value: call_value(id),
-                    at: self.loc(node),
-                }));
-            }
+            ops.extend(callback_binding(targets, id, self.loc(node)));
         }
         if let Some(body) = named_children_of_kind(node, "compound_statement")
             .into_iter()
