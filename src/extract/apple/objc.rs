@@ -127,7 +127,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call_id(&mut self) -> CallId {
-        self.call_ids.next()
+        self.call_ids.fresh()
     }
 
     fn visit(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {

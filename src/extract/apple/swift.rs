@@ -70,7 +70,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call_id(&mut self) -> CallId {
-        self.call_ids.next()
+        self.call_ids.fresh()
     }
 
     fn receiver_text(&self, target: Node, method: &str) -> String {

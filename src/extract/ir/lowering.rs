@@ -42,7 +42,7 @@ use crate::model::Location;
 pub struct CallIds(u32);
 
 impl CallIds {
-    pub fn next(&mut self) -> CallId {
+    pub fn fresh(&mut self) -> CallId {
         let id = CallId(self.0);
         self.0 += 1;
         id
@@ -110,10 +110,10 @@ impl<'a> Builder<'a> {
 
     pub fn end(&mut self) {
         // `<top>` stays open.
-        if self.open.len() > 1 {
-            if let Some(index) = self.open.pop() {
-                self.closed.push(index);
-            }
+        if self.open.len() > 1
+            && let Some(index) = self.open.pop()
+        {
+            self.closed.push(index);
         }
     }
 
@@ -148,7 +148,7 @@ impl<'a> Builder<'a> {
 
     /// A fresh call id, for a lowering that numbers a call before pushing it.
     pub fn call_id(&mut self) -> CallId {
-        self.ids.next()
+        self.ids.fresh()
     }
 
     pub fn call(
@@ -160,7 +160,7 @@ impl<'a> Builder<'a> {
         args_text: String,
         at: Location,
     ) -> CallId {
-        let id = self.ids.next();
+        let id = self.ids.fresh();
         self.op(Op::Call(CallIr {
             id,
             receiver,
