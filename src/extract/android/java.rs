@@ -1,5 +1,6 @@
-//! Java lowering: tree-sitter-java tree → [`SourceIr`], following the rules of `ir.rs`
-//! with the same choices as the Kotlin lowering (`kotlin.rs`) where they apply:
+//! Java lowering: tree-sitter-java tree → [`SourceIr`], following the rules of
+//! [`crate::extract::ir::lowering`] with the same choices as the Kotlin lowering
+//! (`kotlin.rs`) where they apply:
 //! - imports: `import a.b.C;` (binding `C`), `import a.b.*;`, `import static a.b.C.m;`
 //!   (binding `m`), `import static a.b.C.*;`; package-qualified class references in code
 //!   (`com.appsflyer.AppsFlyerLib.getInstance()`, `new com.foo.Bar()`, `com.foo.Bar x`)

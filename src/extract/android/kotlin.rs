@@ -1,6 +1,6 @@
 //! Kotlin lowering: tree-sitter-kotlin-ng tree → [`SourceIr`].
 //!
-//! Follows the rules of `ir.rs`; the Kotlin-specific decisions:
+//! Follows the rules of [`crate::extract::ir::lowering`]; the Kotlin-specific decisions:
 //! - imports: `import a.b.C`, `import a.b.*`, `import a.b.C as D` (binding `D`);
 //!   a chain starting with two or more lower-case segments and reaching a capitalised one
 //!   (`com.appsflyer.AppsFlyerLib.getInstance()`) is an `Import` with
@@ -23,7 +23,7 @@
 //!   * builder lambdas — no parameters and no `it` in the body, e.g. Firebase KTX
 //!     `logEvent("e") { param("lat", loc.latitude) }` — are lowered the same way (before
 //!     the call, feeding it an argument);
-//!   * callback lambdas (explicit parameters or `it`) follow the `ir.rs` rule: after the
+//!   * callback lambdas (explicit parameters or `it`) follow the `ir::lowering` rule: after the
 //!     call, `Assign { targets: params, value: Read::Call(call) }`, then the body.
 //!   * lambdas, anonymous functions, `object :` literals and SAM constructors
 //!     (`OnSuccessListener { loc -> … }`) passed *inside* the parentheses are callbacks

@@ -1,4 +1,4 @@
-//! Objective-C → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
+//! Objective-C → [`SourceIr`], following the rules of [`crate::extract::ir::lowering`].
 //!
 //! Objective-C trees are often damaged: about half of real `.m` files parse with an
 //! ERROR node, mostly because of macros the grammar does not know. So:

@@ -1,4 +1,4 @@
-//! Swift → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
+//! Swift → [`SourceIr`], following the rules of [`crate::extract::ir::lowering`].
 //!
 //! One recursive walk: each node kind either adds ops to the current function
 //! (calls, assignments, returns) or is an expression whose reads are returned. Calls

@@ -1,6 +1,6 @@
 //! Dart (Flutter) sources lowered to [`SourceIr`] with `tree_sitter_dart`.
 //!
-//! Follows the lowering rules of [`crate::extract::ir`]. Dart specifics:
+//! Follows the rules of [`crate::extract::ir::lowering`]. Dart specifics:
 //! - `import 'package:x/y.dart' as z show a;` → import `package:x/y.dart`, bindings `[z]`;
 //! - `a.b.c(args)` → call with receiver `a.b`; named arguments are arguments too;
 //!   cascades `t..m(x)..p = v` are calls on the cascade target `t`;

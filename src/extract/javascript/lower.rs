@@ -1,6 +1,7 @@
 //! JavaScript / TypeScript (with JSX) → [`SourceIr`].
 //!
-//! The lowering follows the rules of [`crate::extract::ir`]; JavaScript specifics:
+//! The lowering follows the rules of [`crate::extract::ir::lowering`]; JavaScript
+//! specifics:
 //! - imports: ESM `import` (default, named, namespace: local bindings recorded), `require('x')`
 //!   and dynamic `import('x')` (bound to the declared variable when they are its value),
 //!   `export … from 'x'`, TypeScript `import x = require('x')`;

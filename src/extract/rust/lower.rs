@@ -1,6 +1,6 @@
 //! Rust sources (Tauri back ends) lowered to [`SourceIr`] with `syn`.
 //!
-//! Follows the lowering rules of [`crate::extract::ir`]. Rust specifics:
+//! Follows the rules of [`crate::extract::ir::lowering`]. Rust specifics:
 //! - `use` trees become one import per leaf (`posthog_rs::Client`, `a::b::*`, aliases
 //!   as bindings); `extern crate x as y;` too. A multi-segment path to another crate
 //!   used in code (`tauri_plugin_geolocation::init()`) is a qualified reference;
