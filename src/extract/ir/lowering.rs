@@ -215,7 +215,11 @@ impl<'a> Builder<'a> {
                 let mut order = vec![0];
                 order.extend(self.closed.iter().copied());
                 // Functions left open (never the case in a balanced lowering) come last.
-                order.extend((1..self.functions.len()).filter(|i| !self.closed.contains(i)));
+                let mut closed = vec![false; self.functions.len()];
+                for &i in &self.closed {
+                    closed[i] = true;
+                }
+                order.extend((1..self.functions.len()).filter(|&i| !closed[i]));
                 let mut slots: Vec<Option<FunctionIr>> =
                     self.functions.into_iter().map(Some).collect();
                 order
