@@ -3,23 +3,11 @@
 //! tree-sitter (or `syn`) tree to this; matching against the catalog and data flow are
 //! then shared (`super::analyze`).
 //!
-//! Lowering rules every language follows:
-//! - comments and string literal contents never produce a `Read`, `Call` or `Import`;
-//! - a property assignment `a.b.c = v` is a `Call` with receiver `a.b`, method `c` and
-//!   one argument `v` (setters and toggles look the same as calls);
-//! - a property read that names a catalog API (`fused.lastLocation`) may be lowered as a
-//!   call with no arguments; plain member reads are `Read::Var` with `members`;
-//! - a closure/lambda passed to a call is lowered inline, into the same function's ops,
-//!   right after the call, starting with `Op::Assign { targets: <its parameters>,
-//!   value: Read::Call(<that call>) }` so callback parameters carry the call's value;
-//! - a delegate or callback *method* that receives a capability value (Swift
-//!   `locationManager(_:didUpdateLocations:)`) is lowered as a synthetic `Call` with the
-//!   delegate selector piece as `method` and the protocol's type as `receiver`, followed
-//!   by an `Assign` of that call to the parameter;
-//! - reads that only feed a comparison (`x != null`, `a.count > 0`) are dropped: the
-//!   result is a boolean, not the data.
+//! The rules every lowering follows, and the helpers they share, are in [`lowering`].
 
 use crate::model::Location;
+
+pub mod lowering;
 
 /// Index of a call inside its [`FunctionIr::ops`] numbering (unique per file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -116,7 +104,7 @@ impl SourceIr {
 /// Compact renderings of lowered functions for exact assertions in the language tests.
 #[cfg(test)]
 pub(crate) mod test_render {
-    use super::{FunctionIr, Op, Read, ValueIr};
+    use super::{CallIr, FunctionIr, Op, Read, SourceIr, ValueIr};
 
     /// `line: call#id receiver.method([reads] …)`, `line: targets = [reads]`, `return [reads]`.
     pub(crate) fn ops_by_line(f: &FunctionIr) -> Vec<String> {
@@ -157,5 +145,76 @@ pub(crate) mod test_render {
             })
             .collect();
         format!("[{}]", parts.join(" "))
+    }
+
+    /// The whole IR of a file, one line an import or op, for snapshots: imports with
+    /// their bindings, then each function with its parameters and every field of its ops
+    /// at `line:column`.
+    pub(crate) fn source(ir: &SourceIr) -> String {
+        let mut out = String::new();
+        for i in &ir.imports {
+            out.push_str(&format!(
+                "{}:{} import {}{}{}\n",
+                i.at.line,
+                i.at.column,
+                i.path,
+                if i.bindings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" as {}", i.bindings.join(","))
+                },
+                if i.qualified_reference {
+                    " (qualified reference)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        for f in &ir.functions {
+            out.push_str(&format!(
+                "{}:{} fn {}({})\n",
+                f.at.line,
+                f.at.column,
+                f.name,
+                f.params.join(", ")
+            ));
+            for op in &f.ops {
+                let line = match op {
+                    Op::Call(c) => call(c),
+                    Op::Assign(a) => format!(
+                        "{}:{} {} = {}",
+                        a.at.line,
+                        a.at.column,
+                        a.targets.join(","),
+                        value(&a.value)
+                    ),
+                    Op::Return(v) => format!("return {}", value(v)),
+                };
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+        out
+    }
+
+    fn call(c: &CallIr) -> String {
+        let mut line = format!(
+            "{}:{} call#{} {}{}({})",
+            c.at.line,
+            c.at.column,
+            c.id.0,
+            c.receiver
+                .as_deref()
+                .map(|r| format!("{r}."))
+                .unwrap_or_default(),
+            c.method,
+            c.args.iter().map(value).collect::<Vec<_>>().join(", ")
+        );
+        if !c.receiver_value.reads.is_empty() {
+            line.push_str(&format!(" receiver reads {}", value(&c.receiver_value)));
+        }
+        if !c.args_text.is_empty() {
+            line.push_str(&format!(" text {:?}", c.args_text));
+        }
+        line
     }
 }

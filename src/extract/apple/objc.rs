@@ -1,4 +1,4 @@
-//! Objective-C → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
+//! Objective-C → [`SourceIr`], following the rules of [`crate::extract::ir::lowering`].
 //!
 //! Objective-C trees are often damaged: about half of real `.m` files parse with an
 //! ERROR node, mostly because of macros the grammar does not know. So:
@@ -14,15 +14,16 @@ use tree_sitter::Node;
 
 use crate::catalog::Language;
 use crate::extract::FileInput;
-use crate::extract::apple::swift::{
-    catalog_member_names, catalog_receiver_hints, collapse_whitespace, is_delegate_method,
-    typed_receiver,
+use crate::extract::ir::lowering::{
+    CallIds, CapabilityApis, call_value, callback_binding, collapse, is_delegate_method,
+    property_read_call, var,
 };
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
 };
 use crate::extract::treesitter::{self, compact, location, text};
 use crate::model::Location;
+use preprocess::{blank_macros, mask_comments_and_strings};
 
 const MAX_DEPTH: usize = 400;
 
@@ -70,10 +71,9 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
         path: input.path,
         source: &source,
         masked: &masked,
-        next_call: 0,
+        call_ids: CallIds::default(),
         ir: SourceIr::default(),
-        property_apis: catalog_member_names(input.catalog, Language::Objc),
-        receiver_hints: catalog_receiver_hints(input.catalog, Language::Objc),
+        apis: CapabilityApis::new(input.catalog, Language::Objc),
         declared_types: declared_types(root, &source),
         lowered_sends,
         depth: 0,
@@ -97,124 +97,13 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     Ok(ir)
 }
 
-/// The text with comments and string/char literal contents replaced by spaces (byte
-/// for byte, so offsets and char boundaries stay valid).
-fn mask_comments_and_strings(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for b in &mut out[from..to.min(bytes.len())] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        if rest.starts_with(b"//") {
-            let end = i + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-            blank(&mut out, i, end);
-            i = end;
-        } else if rest.starts_with(b"/*") {
-            let end = text
-                .get(i + 2..)
-                .and_then(|r| r.find("*/"))
-                .map_or(bytes.len(), |e| i + 2 + e + 2);
-            blank(&mut out, i, end);
-            i = end;
-        } else if bytes[i] == b'"' || bytes[i] == b'\'' {
-            let quote = bytes[i];
-            let mut j = i + 1;
-            while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
-                j += if bytes[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(bytes.len());
-            blank(&mut out, i + 1, end);
-            i = end + 1;
-        } else {
-            i += 1;
-        }
-    }
-    // Only ASCII bytes were replaced by spaces and whole multi-byte sequences lie inside
-    // blanked ranges or untouched ones, but stay safe if a range split one.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// The source with the macros in [`BARE_MACROS`] / [`CALL_MACROS`] replaced by spaces
-/// where they appear in code (found in the masked text).
-fn blank_macros(text: &str, masked: &str) -> String {
-    if masked.len() != text.len() {
-        return text.to_string();
-    }
-    let mut out = text.as_bytes().to_vec();
-    let bytes = masked.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let is_start = bytes[i].is_ascii_alphabetic() || bytes[i] == b'_';
-        let after_ident = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-        if !is_start || after_ident {
-            i += 1;
-            continue;
-        }
-        let end = i + bytes[i..]
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
-            .unwrap_or(bytes.len() - i);
-        let word = &masked[i..end];
-        let blank_to = if BARE_MACROS.contains(&word) {
-            Some(end)
-        } else if CALL_MACROS.contains(&word) {
-            balanced_parens_end(bytes, end)
-        } else {
-            None
-        };
-        if let Some(to) = blank_to {
-            for b in &mut out[i..to] {
-                if *b != b'\n' {
-                    *b = b' ';
-                }
-            }
-        }
-        i = blank_to.unwrap_or(end).max(i + 1);
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-/// The end (exclusive) of a `( … )` group starting at or after `from` (spaces allowed).
-fn balanced_parens_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
-        i += 1;
-    }
-    if bytes.get(i) != Some(&b'(') {
-        return None;
-    }
-    let mut depth = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 struct Lowerer<'a> {
     path: &'a str,
     source: &'a str,
     masked: &'a str,
-    next_call: u32,
+    call_ids: CallIds,
     ir: SourceIr,
-    property_apis: HashSet<String>,
-    receiver_hints: HashMap<String, Vec<String>>,
+    apis: CapabilityApis,
     /// Variable, property, ivar and parameter names → their declared class (file-wide).
     declared_types: HashMap<String, String>,
     /// Start offsets of every message send the tree has: the token pass skips them.
@@ -230,18 +119,15 @@ impl<'a> Lowerer<'a> {
     /// The receiver as written, or its declared class where only that names the
     /// catalog receiver of `method` (see [`typed_receiver`]).
     fn typed_receiver_text(&self, receiver: Node, method: &str) -> String {
-        typed_receiver(
+        self.apis.typed_receiver(
             receiver_text(receiver, self.source),
             method,
-            &self.receiver_hints,
             &self.declared_types,
         )
     }
 
     fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
+        self.call_ids.fresh()
     }
 
     fn visit(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
@@ -479,9 +365,7 @@ impl<'a> Lowerer<'a> {
                 }));
                 ops.push(Op::Assign(AssignIr {
                     targets: vec![name.clone()],
-                    value: ValueIr {
-                        reads: vec![Read::Call(id)],
-                    },
+                    value: call_value(id),
                     at,
                 }));
             }
@@ -535,158 +419,6 @@ impl<'a> Lowerer<'a> {
         });
     }
 
-    /// `a.b.c` reads `Var { a, [b, c] }`; a member the catalog lists as an API is a call.
-    fn field(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
-        let member = node
-            .child_by_field_name("field")
-            .map(|f| text(f, self.source).to_string())
-            .unwrap_or_default();
-        let Some(target) = node.child_by_field_name("argument") else {
-            return ValueIr::default();
-        };
-        if self.property_apis.contains(&member) {
-            let receiver_value = self.visit(target, ops);
-            let id = self.call_id();
-            ops.push(Op::Call(CallIr {
-                id,
-                receiver: Some(self.typed_receiver_text(target, &member)),
-                receiver_value,
-                method: member,
-                args: Vec::new(),
-                args_text: String::new(),
-                at: self.loc(node),
-            }));
-            return ValueIr {
-                reads: vec![Read::Call(id)],
-            };
-        }
-        let mut value = self.visit(target, ops);
-        if let [Read::Var { members, .. }] = value.reads.as_mut_slice()
-            && target.kind() != "message_expression"
-        {
-            members.push(member);
-        }
-        value
-    }
-
-    /// `[receiver piece:arg piece2:arg2]` → a call of `piece` with both arguments; a
-    /// block argument is inlined after the call.
-    fn message(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
-        let receiver = node.child_by_field_name("receiver");
-        let receiver_value = receiver.map(|r| self.visit(r, ops)).unwrap_or_default();
-        let mut method = String::new();
-        let mut args = Vec::new();
-        let mut blocks = Vec::new();
-        let mut args_start = None;
-        let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            match node.field_name_for_child(i as u32) {
-                Some("method") if method.is_empty() => {
-                    method = text(child, self.source).to_string();
-                }
-                Some("receiver" | "method") => {}
-                _ if child.is_named() => {
-                    args_start.get_or_insert(child.start_byte());
-                    if child.kind() == "block_literal" {
-                        blocks.push(child);
-                    } else if !child.kind().contains("comment") {
-                        args.push(self.visit(child, ops));
-                    }
-                }
-                _ => {}
-            }
-        }
-        let args_text = args_start
-            .and_then(|s| self.source.get(s..node.end_byte().saturating_sub(1)))
-            .map(collapse_whitespace)
-            .unwrap_or_default();
-        let id = self.call_id();
-        ops.push(Op::Call(CallIr {
-            id,
-            receiver: receiver.map(|r| self.typed_receiver_text(r, &method)),
-            receiver_value,
-            method,
-            args,
-            args_text,
-            at: self.loc(node),
-        }));
-        for block in blocks {
-            self.block(block, Some(id), ops);
-        }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
-    }
-
-    /// `f(a, b)`.
-    fn c_call(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
-        let function = node.child_by_field_name("function");
-        let method = function
-            .map(|f| compact(f, self.source))
-            .unwrap_or_default();
-        let mut args = Vec::new();
-        let mut blocks = Vec::new();
-        let mut args_text = String::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
-            let written = text(list, self.source);
-            args_text = collapse_whitespace(
-                written
-                    .get(1..written.len().saturating_sub(1))
-                    .unwrap_or(""),
-            );
-            let mut cursor = list.walk();
-            for arg in list.named_children(&mut cursor) {
-                if arg.kind() == "block_literal" {
-                    blocks.push(arg);
-                } else {
-                    args.push(self.visit(arg, ops));
-                }
-            }
-        }
-        let id = self.call_id();
-        ops.push(Op::Call(CallIr {
-            id,
-            receiver: None,
-            receiver_value: ValueIr::default(),
-            method,
-            args,
-            args_text,
-            at: self.loc(node),
-        }));
-        for block in blocks {
-            self.block(block, Some(id), ops);
-        }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
-    }
-
-    /// A block, inlined: its parameters are assigned from the call it was passed to.
-    fn block(&mut self, node: Node, call: Option<CallId>, ops: &mut Vec<Op>) {
-        if let Some(id) = call {
-            let targets: Vec<String> = named_children_of_kind(node, "parameter_list")
-                .into_iter()
-                .flat_map(|list| named_children_of_kind(list, "parameter_declaration"))
-                .filter_map(|p| declared_name(p, self.source))
-                .collect();
-            if !targets.is_empty() {
-                ops.push(Op::Assign(AssignIr {
-                    targets,
-                    value: ValueIr {
-                        reads: vec![Read::Call(id)],
-                    },
-                    at: self.loc(node),
-                }));
-            }
-        }
-        if let Some(body) = named_children_of_kind(node, "compound_statement")
-            .into_iter()
-            .next()
-        {
-            self.visit(body, ops);
-        }
-    }
-
     /// `a.b.c = v` is a call of `c` on `a.b`; `d[k] = v` a storing call on `d`; `x = v` /
     /// `*x = v` assign, and `x += v` assigns from both `x` and `v`.
     fn assignment(&mut self, node: Node, ops: &mut Vec<Op>) {
@@ -711,7 +443,7 @@ impl<'a> Lowerer<'a> {
                 method,
                 args: vec![value],
                 args_text: right
-                    .map(|r| collapse_whitespace(text(r, self.source)))
+                    .map(|r| collapse(text(r, self.source)))
                     .unwrap_or_default(),
                 at: self.loc(node),
             }));
@@ -734,7 +466,7 @@ impl<'a> Lowerer<'a> {
                 method: "setObject".into(),
                 args: vec![value],
                 args_text: right
-                    .map(|r| collapse_whitespace(text(r, self.source)))
+                    .map(|r| collapse(text(r, self.source)))
                     .unwrap_or_default(),
                 at: self.loc(node),
             }));
@@ -817,131 +549,6 @@ impl<'a> Lowerer<'a> {
         {
             self.visit(*child, ops);
         }
-    }
-
-    /// Message sends in `from..to` that the tree did not recover, found on tokens of
-    /// the masked text (comments and strings blanked).
-    fn token_sends(&mut self, from: usize, to: usize, ops: &mut Vec<Op>) {
-        let bytes = self.masked.as_bytes();
-        let mut i = from;
-        while i < to.min(bytes.len()) {
-            if bytes[i] == b'['
-                && !self.lowered_sends.contains(&i)
-                && let Some((_, end)) = self.token_send(i, ops)
-            {
-                i = end;
-                continue;
-            }
-            i += 1;
-        }
-    }
-
-    /// Lower one `[recv sel…]` at `open` (nested sends first); returns its call id and
-    /// the offset after its `]`.
-    fn token_send(&mut self, open: usize, ops: &mut Vec<Op>) -> Option<(CallId, usize)> {
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        self.depth += 1;
-        let result = self.token_send_inner(open, ops);
-        self.depth -= 1;
-        result
-    }
-
-    fn token_send_inner(&mut self, open: usize, ops: &mut Vec<Op>) -> Option<(CallId, usize)> {
-        let bytes = self.masked.as_bytes();
-        let close = matching_bracket(bytes, open)?;
-        let mut i = skip_spaces(bytes, open + 1);
-        // Receiver: a nested send or a dotted identifier path.
-        let (receiver_text, receiver_value) = if bytes.get(i) == Some(&b'[') {
-            let (id, end) = self.token_send(i, ops)?;
-            let written = token_receiver_text(self.masked.get(i..end)?);
-            i = end;
-            (
-                written,
-                ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
-            )
-        } else {
-            let end = dotted_identifier_end(bytes, i)?;
-            let written = self.source.get(i..end)?.to_string();
-            i = end;
-            let value = path_read(&written);
-            (written, value)
-        };
-        i = skip_spaces(bytes, i);
-        let selector_end = identifier_end(bytes, i)?;
-        let method = self.source.get(i..selector_end)?.to_string();
-        let after = skip_spaces(bytes, selector_end);
-        if bytes.get(after) != Some(&b':') && after != close {
-            return None;
-        }
-        self.lowered_sends.insert(open);
-        let mut args = Vec::new();
-        let args_text = if after == close {
-            String::new()
-        } else {
-            let inner = self.source.get(after + 1..close)?;
-            for part in split_selector_args(self.masked.get(after + 1..close)?) {
-                let (start, len) = part;
-                args.push(self.token_value(after + 1 + start, after + 1 + start + len, ops));
-            }
-            collapse_whitespace(inner)
-        };
-        let id = self.call_id();
-        ops.push(Op::Call(CallIr {
-            id,
-            receiver: Some(receiver_text),
-            receiver_value,
-            method,
-            args,
-            args_text,
-            at: Location::at_offset(self.path, self.source, open),
-        }));
-        Some((id, close + 1))
-    }
-
-    /// What an argument's tokens read: nested sends and `a.b.c` identifier paths.
-    fn token_value(&mut self, from: usize, to: usize, ops: &mut Vec<Op>) -> ValueIr {
-        let bytes = self.masked.as_bytes();
-        let mut value = ValueIr::default();
-        let mut i = from;
-        while i < to {
-            let b = bytes[i];
-            if b == b'[' {
-                if let Some((id, end)) = self.token_send(i, ops) {
-                    value.reads.push(Read::Call(id));
-                    i = end;
-                    continue;
-                }
-                i += 1;
-            } else if (b.is_ascii_alphabetic() || b == b'_')
-                && (i == 0 || !is_ident_byte(bytes[i - 1]))
-                && bytes.get(i.wrapping_sub(1)) != Some(&b'@')
-            {
-                let end = dotted_identifier_end(bytes, i).unwrap_or(i + 1).min(to);
-                if let Some(written) = self.source.get(i..end) {
-                    let first = written.split('.').next().unwrap_or("");
-                    if !LITERAL_IDENTIFIERS.contains(&first) {
-                        value.reads.extend(path_read(written).reads);
-                    }
-                }
-                i = end;
-            } else {
-                i += 1;
-            }
-        }
-        value
-    }
-}
-
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
     }
 }
 
@@ -1041,57 +648,6 @@ fn declared_name(param: Node, src: &str) -> Option<String> {
     Some(text(id, src).to_string())
 }
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-fn identifier_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let first = *bytes.get(from)?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let mut i = from;
-    while bytes.get(i).is_some_and(|&b| is_ident_byte(b)) {
-        i += 1;
-    }
-    Some(i)
-}
-
-fn dotted_identifier_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut end = identifier_end(bytes, from)?;
-    while bytes.get(end) == Some(&b'.') {
-        match identifier_end(bytes, end + 1) {
-            Some(next) => end = next,
-            None => break,
-        }
-    }
-    Some(end)
-}
-
-fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
-    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
-    }
-    i
-}
-
-fn matching_bracket(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
-            b'[' | b'(' | b'{' => depth += 1,
-            b']' | b')' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return (b == b']').then_some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// A receiver as language-neutral text: a message send `[AppsFlyerLib shared]` reads
 /// `AppsFlyerLib.shared()` (like the Java/Swift spelling the catalog hints are written
 /// for), anything else is its source text without whitespace.
@@ -1116,394 +672,8 @@ fn receiver_text(node: Node, src: &str) -> String {
     out
 }
 
-/// [`receiver_text`] for a send found on tokens: `[[A b] c]` → `A.b().c()`.
-fn token_receiver_text(masked: &str) -> String {
-    let mut base = String::new();
-    let mut calls = Vec::new();
-    let mut rest = masked.trim();
-    while let Some(inner) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        let inner = inner.trim();
-        // The selector is the first word after the receiver (a nested send or a path).
-        let (receiver, selector) = match inner.strip_prefix('[') {
-            Some(_) => {
-                let close =
-                    matching_bracket(inner.as_bytes(), 0).unwrap_or(inner.len().saturating_sub(1));
-                (
-                    inner.get(..=close).unwrap_or(inner),
-                    inner.get(close + 1..).unwrap_or(""),
-                )
-            }
-            None => inner.split_once(char::is_whitespace).unwrap_or((inner, "")),
-        };
-        let selector = selector.trim_start();
-        let end = identifier_end(selector.as_bytes(), 0).unwrap_or(0);
-        calls.push(selector.get(..end).unwrap_or("").to_string());
-        rest = receiver.trim();
-        if !rest.starts_with('[') {
-            base = rest.chars().filter(|c| !c.is_whitespace()).collect();
-            break;
-        }
-    }
-    for method in calls.iter().rev() {
-        base.push_str(&format!(".{method}()"));
-    }
-    base
-}
-
-/// The argument ranges `(start, len)` of `:a label:b label2:c` (the text after the first
-/// selector piece's `:`), split at top-level `label:` pieces.
-fn split_selector_args(masked: &str) -> Vec<(usize, usize)> {
-    let bytes = masked.as_bytes();
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'[' | b'(' | b'{' => depth += 1,
-            b']' | b')' | b'}' => depth = depth.saturating_sub(1),
-            b if depth == 0 && b.is_ascii_whitespace() => {
-                // ` label:` after whitespace starts the next argument.
-                let word_start = skip_spaces(bytes, i);
-                if let Some(word_end) = identifier_end(bytes, word_start)
-                    && bytes.get(word_end) == Some(&b':')
-                {
-                    parts.push((start, i - start));
-                    start = word_end + 1;
-                    i = word_end + 1;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    parts.push((start, bytes.len() - start));
-    parts
-}
-
+mod calls;
+mod preprocess;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::apple::plist::test_support;
-
-    fn lower_text(source: &str) -> SourceIr {
-        let catalog = test_support::catalog();
-        let input = FileInput {
-            path: "App/AppDelegate.m",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
-        lower(&input).expect("parses")
-    }
-
-    use crate::extract::ir::test_render::ops_by_line as render;
-
-    fn function<'i>(ir: &'i SourceIr, name: &str) -> &'i FunctionIr {
-        ir.functions
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no function {name}: {:?}",
-                    ir.functions.iter().map(|f| &f.name).collect::<Vec<_>>()
-                )
-            })
-    }
-
-    const APP: &str = r#"#import <AppsFlyerLib/AppsFlyerLib.h>
-#import "AppDelegate.h"
-@import CoreLocation;
-// #import <BrazeKit/BrazeKit.h>
-
-@implementation AppDelegate
-
-- (void)locationManager:(CLLocationManager *)manager didUpdateLocations:(NSArray<CLLocation *> *)locations {
-    CLLocation *loc = [locations lastObject];
-    [[AppsFlyerLib shared] logLocation:loc.coordinate.longitude latitude:loc.coordinate.latitude];
-    self.tracker.lastLocation = loc;
-    NSDictionary *d = @{@"lat": @(loc.coordinate.latitude), @"location": @"home"};
-    if (loc != nil) { return; }
-}
-
-@end
-"#;
-
-    #[test]
-    fn imports_from_all_three_forms() {
-        let ir = lower_text(APP);
-        let imports: Vec<(&str, u32)> = ir
-            .imports
-            .iter()
-            .map(|i| (i.path.as_str(), i.at.line))
-            .collect();
-        assert_eq!(
-            imports,
-            vec![("AppsFlyerLib", 1), ("AppDelegate", 2), ("CoreLocation", 3)]
-        );
-    }
-
-    #[test]
-    fn delegate_method_message_sends_and_property_assignment() {
-        let ir = lower_text(APP);
-        let f = function(&ir, "locationManager:didUpdateLocations:");
-        assert_eq!(f.params, vec!["manager", "locations"]);
-        assert_eq!(
-            render(f),
-            vec![
-                "8: call#0 CLLocationManager.didUpdateLocations()",
-                "8: locations = [#0]",
-                "9: call#1 locations.lastObject()",
-                "9: loc = [#1]",
-                "10: call#2 AppsFlyerLib.shared()",
-                "10: call#3 AppsFlyerLib.shared().logLocation([loc.coordinate.longitude], [loc.coordinate.latitude])",
-                "11: call#4 self.tracker.lastLocation([loc])",
-                "12: d = [loc.coordinate.latitude]",
-            ]
-        );
-        let (_, send) = ir
-            .calls()
-            .find(|(_, c)| c.method == "logLocation")
-            .expect("send");
-        assert_eq!(
-            send.args_text,
-            "loc.coordinate.longitude latitude:loc.coordinate.latitude"
-        );
-        assert_eq!(send.receiver_value.reads, vec![Read::Call(CallId(2))]);
-        assert_eq!((send.at.line, send.at.column), (10, 5));
-    }
-
-    #[test]
-    fn blocks_are_inlined_with_their_parameters() {
-        let source = r#"void load(CNContactStore *store) {
-    [store enumerateContactsWithFetchRequest:req error:nil usingBlock:^(CNContact *contact, BOOL *stop) {
-        [names addObject:contact.givenName];
-    }];
-    dispatch_async(dispatch_get_main_queue(), ^{ [manager startUpdatingLocation]; });
-}
-"#;
-        let ir = lower_text(source);
-        let f = function(&ir, "load");
-        assert_eq!(f.params, vec!["store"]);
-        assert_eq!(
-            render(f),
-            vec![
-                "2: call#0 store.enumerateContactsWithFetchRequest([req], [])",
-                "2: contact,stop = [#0]",
-                "3: call#1 names.addObject([contact.givenName])",
-                "5: call#2 dispatch_get_main_queue()",
-                "5: call#3 dispatch_async([#2])",
-                "5: call#4 manager.startUpdatingLocation()",
-            ]
-        );
-    }
-
-    #[test]
-    fn comments_and_strings_are_nothing() {
-        let source = "/* - (void)locationManager:(CLLocationManager *)m didUpdateLocations:(NSArray *)l { [[AppsFlyerLib shared] logLocation:1 latitude:2]; } */\nNSString *s = @\"[manager startUpdatingLocation]\";\n";
-        let ir = lower_text(source);
-        assert!(ir.calls().next().is_none(), "{:?}", ir.functions);
-        assert!(ir.imports.is_empty());
-    }
-
-    #[test]
-    fn nonnull_macros_do_not_break_the_tree() {
-        let source = "NS_ASSUME_NONNULL_BEGIN\n@interface Tracker () <CLLocationManagerDelegate>\n@property (nonatomic, strong) CLLocationManager *manager;\n@end\n@implementation Tracker\n- (void)locationManager:(CLLocationManager *)m didUpdateLocations:(NSArray *)locations API_AVAILABLE(ios(8.0)) {\n    [sdk send:locations];\n}\n@end\nNS_ASSUME_NONNULL_END\n";
-        let ir = lower_text(source);
-        let f = function(&ir, "locationManager:didUpdateLocations:");
-        assert_eq!(
-            render(f),
-            vec![
-                "6: call#0 CLLocationManager.didUpdateLocations()",
-                "6: locations = [#0]",
-                "7: call#1 sdk.send([locations])"
-            ]
-        );
-    }
-
-    #[test]
-    fn damaged_regions_fall_back_to_token_sends_and_imports() {
-        // `@weakify` style macros and stray tokens damage the tree.
-        let source = "#import <Foundation/Foundation.h>\n@implementation X\n- (void)go {\n    @weakify(self) ~~ ### [[AppsFlyerLib shared] logLocation:lon latitude:self.lat]; }}}\n#import <AppsFlyerLib/AppsFlyerLib.h>\n";
-        let ir = lower_text(source);
-        let calls: Vec<String> = ir
-            .calls()
-            .map(|(_, c)| {
-                format!(
-                    "{}.{} {}",
-                    c.receiver.as_deref().unwrap_or("-"),
-                    c.method,
-                    c.at.line
-                )
-            })
-            .collect();
-        assert!(
-            calls.contains(&"AppsFlyerLib.shared().logLocation 4".to_string()),
-            "{calls:?}"
-        );
-        let (_, send) = ir
-            .calls()
-            .find(|(_, c)| c.method == "logLocation")
-            .expect("send");
-        assert_eq!(send.args.len(), 2, "{:?}", send.args);
-        assert_eq!(
-            ir.calls()
-                .filter(|(_, c)| c.method == "logLocation")
-                .count(),
-            1
-        );
-        let modules: Vec<&str> = ir.imports.iter().map(|i| i.path.as_str()).collect();
-        assert!(modules.contains(&"AppsFlyerLib"), "{modules:?}");
-    }
-
-    #[test]
-    fn subscript_stores_compound_assignments_and_typed_receivers() {
-        let source = r#"@interface T ()
-@property (nonatomic, strong) CLLocationManager *manager;
-@end
-@implementation T
-- (void)go:(CLLocation *)loc {
-    NSMutableDictionary *d = [NSMutableDictionary dictionary];
-    d[@"lat"] = @(loc.coordinate.latitude);
-    total += loc.speed;
-    CLLocation *here = self.manager.location;
-    [_manager requestLocation];
-    self.manager = nil;
-}
-@end
-"#;
-        // The real catalog: its `location` API names the `LocationManager` receiver.
-        let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "T.m",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
-        let ir = lower(&input).expect("parses");
-        assert_eq!(
-            render(function(&ir, "go")),
-            vec![
-                "6: call#0 NSMutableDictionary.dictionary()",
-                "6: d = [#0]",
-                "7: call#1 d.setObject([loc.coordinate.latitude])",
-                "8: total = [loc.speed total]",
-                "9: call#2 CLLocationManager.location()",
-                "9: here = [#2]",
-                "10: call#3 CLLocationManager.requestLocation()",
-                "11: call#4 self.manager([])",
-            ]
-        );
-    }
-
-    #[test]
-    fn delegate_methods_are_named_by_full_selector_so_setters_never_call_them() {
-        let ir = lower_text(APP);
-        assert!(ir.functions.iter().all(|f| f.name != "locationManager"));
-        assert!(
-            ir.functions
-                .iter()
-                .any(|f| f.name == "locationManager:didUpdateLocations:")
-        );
-    }
-
-    #[test]
-    fn for_in_assigns_the_item() {
-        let ir = lower_text(
-            "void f(NSArray *locations) {\n    for (CLLocation *loc in locations) { [sdk send:loc]; }\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec!["2: loc = [locations]", "2: call#0 sdk.send([loc])"]
-        );
-    }
-
-    #[test]
-    fn module_names() {
-        assert_eq!(module_of("<UIKit/UIKit.h>").as_deref(), Some("UIKit"));
-        assert_eq!(module_of("\"Pods/Header.h\"").as_deref(), Some("Pods"));
-        assert_eq!(
-            module_of("\"AppDelegate.h\"").as_deref(),
-            Some("AppDelegate")
-        );
-        assert_eq!(
-            module_of("FirebaseCore.Private").as_deref(),
-            Some("FirebaseCore")
-        );
-        assert_eq!(module_of("<>"), None);
-    }
-
-    #[test]
-    fn garbage_never_panics() {
-        for text in [
-            "[",
-            "[[[",
-            "[a b:",
-            "@\"",
-            "/*",
-            "é[é ü:ö]",
-            "- (void)x:(",
-            "#import",
-            "[a.b.c d:[e f] g:^{ [h i]; }]",
-        ] {
-            let _ = lower_text(text);
-        }
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let source = String::new()
-            + "void f() { x = "
-            + &"[a b:".repeat(2000)
-            + "c"
-            + &"]".repeat(2000)
-            + "; }\n";
-        let _ = lower_text(&source);
-    }
-
-    /// The token pass on its own, as it runs inside ERROR nodes.
-    #[test]
-    fn token_pass_lowers_nested_sends_with_arguments() {
-        let source = "x ~~ [[AppsFlyerLib shared] logLocation:loc.coordinate.longitude latitude:[self lat]]; a[0] = 1; @[b];";
-        let masked = mask_comments_and_strings(source);
-        let mut lowerer = Lowerer {
-            path: "a.m",
-            source,
-            masked: &masked,
-            next_call: 0,
-            ir: SourceIr::default(),
-            property_apis: HashSet::new(),
-            receiver_hints: HashMap::new(),
-            declared_types: HashMap::new(),
-            lowered_sends: HashSet::new(),
-            depth: 0,
-        };
-        let mut ops = Vec::new();
-        lowerer.token_sends(0, source.len(), &mut ops);
-        let f = FunctionIr {
-            name: "t".into(),
-            params: Vec::new(),
-            ops,
-            at: Location::new("a.m", 1, 1),
-        };
-        assert_eq!(
-            render(&f),
-            vec![
-                "1: call#0 AppsFlyerLib.shared()",
-                "1: call#1 self.lat()",
-                "1: call#2 AppsFlyerLib.shared().logLocation([loc.coordinate.longitude], [#1])",
-            ]
-        );
-    }
-
-    #[test]
-    fn receiver_text_of_token_sends() {
-        assert_eq!(token_receiver_text("[[A b] c]"), "A.b().c()");
-        assert_eq!(
-            token_receiver_text("[self.manager location]"),
-            "self.manager.location()"
-        );
-        assert_eq!(token_receiver_text("["), "");
-    }
-}
+mod tests;
+mod tokens;

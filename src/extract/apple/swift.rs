@@ -1,16 +1,20 @@
-//! Swift → [`SourceIr`], following the lowering rules of `crate::extract::ir`.
+//! Swift → [`SourceIr`], following the rules of [`crate::extract::ir::lowering`].
 //!
 //! One recursive walk: each node kind either adds ops to the current function
 //! (calls, assignments, returns) or is an expression whose reads are returned. Calls
 //! nested in an expression are pushed before the op that uses them, so `Read::Call`
 //! always refers back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use crate::catalog::{Catalog, Language};
+use crate::catalog::Language;
 use crate::extract::FileInput;
+use crate::extract::ir::lowering::{
+    CallIds, CapabilityApis, call_value, callback_binding, collapse, is_delegate_method,
+    property_read_call, var,
+};
 use crate::extract::ir::{
     AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
 };
@@ -23,10 +27,9 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     let tree = treesitter::parse(&tree_sitter_swift::LANGUAGE.into(), input.text)?;
     let mut lowerer = Lowerer {
         input,
-        next_call: 0,
+        call_ids: CallIds::default(),
         ir: SourceIr::default(),
-        property_apis: catalog_member_names(input.catalog, Language::Swift),
-        receiver_hints: catalog_receiver_hints(input.catalog, Language::Swift),
+        apis: CapabilityApis::new(input.catalog, Language::Swift),
         declared_types: declared_types(tree.root_node(), input.text),
         depth: 0,
     };
@@ -47,98 +50,11 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     Ok(ir)
 }
 
-/// Method names the catalog lists for a language (capability APIs): a property read with
-/// one of these names (`manager.location`) is lowered as a call.
-pub(super) fn catalog_member_names(catalog: &Catalog, language: Language) -> HashSet<String> {
-    catalog
-        .capabilities
-        .iter()
-        .flat_map(|c| &c.apis)
-        .filter(|api| api.languages.contains(&language))
-        .flat_map(|api| api.methods.iter().cloned())
-        .collect()
-}
-
-/// Receiver hints of the catalog's capability APIs per method name
-/// (`location` → [`LocationManager`]); APIs matched by name alone are left out.
-pub(super) fn catalog_receiver_hints(
-    catalog: &Catalog,
-    language: Language,
-) -> HashMap<String, Vec<String>> {
-    let mut hints: HashMap<String, Vec<String>> = HashMap::new();
-    let apis = catalog.capabilities.iter().flat_map(|c| &c.apis);
-    for api in apis.filter(|a| a.languages.contains(&language) && !a.distinctive) {
-        if let Some(receiver) = &api.receiver {
-            for method in &api.methods {
-                hints
-                    .entry(method.clone())
-                    .or_default()
-                    .push(receiver.clone());
-            }
-        }
-    }
-    hints
-}
-
-/// The receiver text to report for a call of `method`: as written when it already names
-/// the catalog receiver (`locationManager.location`), else the declared type of a plain
-/// variable or property when that type does (`manager` declared `CLLocationManager()`
-/// reads `CLLocationManager.location`), since the shared matcher sees no types.
-pub(super) fn typed_receiver(
-    written: String,
-    method: &str,
-    hints: &HashMap<String, Vec<String>>,
-    types: &HashMap<String, String>,
-) -> String {
-    let Some(hints) = hints.get(method) else {
-        return written;
-    };
-    let mentions = |text: &str| {
-        let text = text.to_ascii_lowercase();
-        hints.iter().any(|h| {
-            let hint = h.to_ascii_lowercase();
-            let last = hint.rsplit('.').next().unwrap_or(&hint).to_string();
-            text.contains(&hint) || text.contains(&last)
-        })
-    };
-    if mentions(&written) {
-        return written;
-    }
-    let root = written
-        .strip_prefix("self.")
-        .unwrap_or(&written)
-        .trim_end_matches(['?', '!']);
-    // An Objective-C property `manager` is also read through its ivar `_manager`.
-    let declared = types
-        .get(root)
-        .or_else(|| root.strip_prefix('_').and_then(|r| types.get(r)));
-    match declared {
-        Some(ty) if mentions(ty) => ty.clone(),
-        _ => written,
-    }
-}
-
-/// The argument list text with whitespace runs collapsed to one space.
-pub(super) fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Whether a function named like a delegate method (`locationManager`) receives, as its
-/// first parameter, the object it is the delegate of (`CLLocationManager`): Cocoa names
-/// delegate methods after the delegating type.
-pub(super) fn is_delegate_method(name: &str, first_param_type: &str) -> bool {
-    !name.is_empty()
-        && first_param_type
-            .to_ascii_lowercase()
-            .contains(&name.to_ascii_lowercase())
-}
-
 struct Lowerer<'a> {
     input: &'a FileInput<'a>,
-    next_call: u32,
+    call_ids: CallIds,
     ir: SourceIr,
-    property_apis: HashSet<String>,
-    receiver_hints: HashMap<String, Vec<String>>,
+    apis: CapabilityApis,
     /// Variable, property and parameter names → their declared type (file-wide).
     declared_types: HashMap<String, String>,
     depth: usize,
@@ -154,18 +70,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
+        self.call_ids.fresh()
     }
 
     fn receiver_text(&self, target: Node, method: &str) -> String {
-        typed_receiver(
-            compact(target, self.src()),
-            method,
-            &self.receiver_hints,
-            &self.declared_types,
-        )
+        self.apis
+            .typed_receiver(compact(target, self.src()), method, &self.declared_types)
     }
 
     /// Lower a node into `ops`; returns what it reads when used as a value.
@@ -401,9 +311,7 @@ impl<'a> Lowerer<'a> {
                 }));
                 ops.push(Op::Assign(AssignIr {
                     targets: vec![param.name.clone()],
-                    value: ValueIr {
-                        reads: vec![Read::Call(id)],
-                    },
+                    value: call_value(id),
                     at,
                 }));
             }
@@ -487,7 +395,7 @@ impl<'a> Lowerer<'a> {
                         let inner = written
                             .get(1..written.len().saturating_sub(1))
                             .unwrap_or("");
-                        args_text = collapse_whitespace(inner);
+                        args_text = collapse(inner);
                         let mut ac = part.walk();
                         for arg in part.named_children(&mut ac) {
                             let Some(value) = arg.child_by_field_name("value") else {
@@ -521,9 +429,7 @@ impl<'a> Lowerer<'a> {
         for closure in closures {
             self.lambda(closure, Some(id), ops);
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
+        call_value(id)
     }
 
     /// A closure, inlined: its parameters (or `$0`) are assigned from the call it was
@@ -539,13 +445,7 @@ impl<'a> Lowerer<'a> {
             if targets.is_empty() {
                 targets.push("$0".into());
             }
-            ops.push(Op::Assign(AssignIr {
-                targets,
-                value: ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
-                at: self.loc(node),
-            }));
+            ops.extend(callback_binding(targets, id, self.loc(node)));
         }
         if let Some(statements) = named_child_of_kind(node, "statements") {
             self.visit(statements, ops);
@@ -561,7 +461,7 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let value_text = node
             .child_by_field_name("result")
-            .map(|r| collapse_whitespace(text(r, self.src())))
+            .map(|r| collapse(text(r, self.src())))
             .unwrap_or_default();
         let Some(target) = node
             .child_by_field_name("target")
@@ -644,21 +544,13 @@ impl<'a> Lowerer<'a> {
         let Some(target) = node.child_by_field_name("target") else {
             return ValueIr::default();
         };
-        if self.property_apis.contains(&member) {
+        if self.apis.is_property_call(&member) {
             let receiver_value = self.visit(target, ops);
             let id = self.call_id();
-            ops.push(Op::Call(CallIr {
-                id,
-                receiver: Some(self.receiver_text(target, &member)),
-                receiver_value,
-                method: member,
-                args: Vec::new(),
-                args_text: String::new(),
-                at: self.loc(node),
-            }));
-            return ValueIr {
-                reads: vec![Read::Call(id)],
-            };
+            let receiver = self.receiver_text(target, &member);
+            let at = self.loc(node);
+            ops.push(property_read_call(id, receiver, receiver_value, member, at));
+            return call_value(id);
         }
         let mut value = self.visit(target, ops);
         // Extend a plain variable path (`loc.coordinate` → `loc.coordinate.latitude`).
@@ -737,15 +629,6 @@ struct Param<'t> {
     name: String,
     ty: String,
     node: Node<'t>,
-}
-
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
-    }
 }
 
 fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
@@ -843,309 +726,4 @@ fn is_expression(kind: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::apple::plist::test_support;
-
-    fn lower_text(source: &str) -> SourceIr {
-        let catalog = test_support::catalog();
-        let input = FileInput {
-            path: "App/Main.swift",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
-        lower(&input).expect("parses")
-    }
-
-    use crate::extract::ir::test_render::ops_by_line as render;
-
-    fn function<'i>(ir: &'i SourceIr, name: &str) -> &'i FunctionIr {
-        ir.functions
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no function {name}: {:?}",
-                    ir.functions.iter().map(|f| &f.name).collect::<Vec<_>>()
-                )
-            })
-    }
-
-    const DELEGATE: &str = r#"import CoreLocation
-@testable import BrazeKit
-import struct Foundation.Date
-
-final class LocationReporter: NSObject, CLLocationManagerDelegate {
-    let manager = CLLocationManager()
-    var braze: Braze?
-
-    func locationManager(_ manager: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
-        guard let loc = locations.last else { return }
-        braze?.user.setLastKnownLocation(latitude: loc.coordinate.latitude,
-                                         longitude: loc.coordinate.longitude)
-    }
-}
-"#;
-
-    #[test]
-    fn imports_are_modules() {
-        let ir = lower_text(DELEGATE);
-        let imports: Vec<(&str, u32)> = ir
-            .imports
-            .iter()
-            .map(|i| (i.path.as_str(), i.at.line))
-            .collect();
-        assert_eq!(
-            imports,
-            vec![("CoreLocation", 1), ("BrazeKit", 2), ("Foundation", 3)]
-        );
-    }
-
-    #[test]
-    fn delegate_method_becomes_synthetic_call_and_flow_reaches_sdk_call() {
-        let ir = lower_text(DELEGATE);
-        let f = function(&ir, "locationManager(_:didUpdateLocations:)");
-        assert_eq!(f.params, vec!["manager", "locations"]);
-        assert_eq!(
-            render(f),
-            vec![
-                "9: call#1 CLLocationManager.didUpdateLocations()",
-                "9: locations = [#1]",
-                "10: loc = [locations.last]",
-                "11: call#2 braze?.user.setLastKnownLocation([loc.coordinate.latitude], [loc.coordinate.longitude])",
-            ]
-        );
-        let (_, call) = ir
-            .calls()
-            .find(|(_, c)| c.method == "setLastKnownLocation")
-            .expect("call");
-        assert_eq!(
-            call.args_text,
-            "latitude: loc.coordinate.latitude, longitude: loc.coordinate.longitude"
-        );
-        assert_eq!((call.at.line, call.at.column), (11, 9));
-        // The class-level property initialiser lives in `<top>`.
-        assert_eq!(
-            render(function(&ir, "<top>")),
-            vec!["6: call#0 CLLocationManager()", "6: manager = [#0]"]
-        );
-    }
-
-    #[test]
-    fn delegate_method_in_a_comment_is_nothing() {
-        let source = "// func locationManager(_ manager: CLLocationManager, didUpdateLocations locations: [CLLocation]) {}\n/* braze.user.setLastKnownLocation(latitude: 1, longitude: 2) */\nlet s = \"manager.startUpdatingLocation()\"\n";
-        let ir = lower_text(source);
-        assert!(ir.calls().next().is_none());
-        assert!(ir.functions.iter().all(|f| f.name == "<top>"));
-        assert_eq!(render(function(&ir, "<top>")), vec!["3: s = []"]);
-    }
-
-    #[test]
-    fn non_delegate_first_parameter_is_a_plain_function() {
-        let ir = lower_text(
-            "func locate(_ store: CNContactStore, didFetch contacts: [CNContact]) { send(contacts) }\n",
-        );
-        let f = function(&ir, "locate");
-        assert_eq!(f.params, vec!["store", "contacts"]);
-        assert_eq!(render(f), vec!["1: call#0 send([contacts])", "return [#0]"]);
-    }
-
-    #[test]
-    fn trailing_closure_parameters_are_assigned_from_the_call() {
-        let source = r#"func load() {
-    let store = CNContactStore()
-    try store.enumerateContacts(with: request) { contact, stop in
-        analytics.track(name: contact.givenName)
-    }
-    items.map { $0.coordinate }
-    fetch(completion: { [weak self] result in self?.send(result) })
-}
-"#;
-        let ir = lower_text(source);
-        assert_eq!(
-            render(function(&ir, "load")),
-            vec![
-                "2: call#0 CNContactStore()",
-                "2: store = [#0]",
-                "3: call#1 store.enumerateContacts([request])",
-                "3: contact,stop = [#1]",
-                "4: call#2 analytics.track([contact.givenName])",
-                "6: call#3 items.map()",
-                "6: $0 = [#3]",
-                "7: call#4 fetch()",
-                "7: result = [#4]",
-                "7: call#5 self.send([result])",
-            ]
-        );
-    }
-
-    #[test]
-    fn property_assignment_is_a_call_and_plain_assignment_is_assign() {
-        let source = r#"func configure(config: Config, loc: CLLocation) {
-    config.location.automaticLocationCollection = true
-    Braze.shared.lastLocation = loc
-    var x = 0
-    x = loc.altitude
-    dict["lat"] = loc.coordinate.latitude
-    (a, b) = pair()
-    x += loc.speed
-}
-"#;
-        let ir = lower_text(source);
-        assert_eq!(
-            render(function(&ir, "configure")),
-            vec![
-                "2: call#0 config.location.automaticLocationCollection([])",
-                "3: call#1 Braze.shared.lastLocation([loc])",
-                "4: x = []",
-                "5: x = [loc.altitude]",
-                "6: call#2 dict.updateValue([loc.coordinate.latitude])",
-                "7: call#3 pair()",
-                "7: a,b = [#3]",
-                "8: x = [loc.speed x]",
-            ]
-        );
-        let (_, toggle) = ir
-            .calls()
-            .find(|(_, c)| c.method == "automaticLocationCollection")
-            .expect("call");
-        assert_eq!(toggle.args_text, "true");
-    }
-
-    #[test]
-    fn interpolation_and_dictionary_literals_are_reads_comparisons_are_dropped() {
-        let source = r#"func report(loc: CLLocation) {
-    let s = "at \(loc.coordinate.latitude),\(loc.coordinate.longitude)"
-    let d = ["lat": lat, "location": "home", "n": 1]
-    let near = loc.distance > 10
-    if loc.horizontalAccuracy < 50 && enabled { send(s) }
-    let label = "location"
-    sdk.log(event: "location", params: d)
-}
-"#;
-        let ir = lower_text(source);
-        assert_eq!(
-            render(function(&ir, "report")),
-            vec![
-                "2: s = [loc.coordinate.latitude loc.coordinate.longitude]",
-                "3: d = [lat]",
-                "4: near = []",
-                "5: call#0 send([s])",
-                "6: label = []",
-                "7: call#1 sdk.log([], [d])",
-            ]
-        );
-    }
-
-    #[test]
-    fn if_let_for_and_return() {
-        let source = r#"func pick() -> CLLocation? {
-    if let loc = manager.location, let b = c { use(loc) }
-    for l in locations { send(l.coordinate) }
-    return last
-}
-func g() -> Int { compute(a) }
-"#;
-        let ir = lower_text(source);
-        assert_eq!(
-            render(function(&ir, "pick")),
-            vec![
-                "2: loc = [manager.location]",
-                "2: b = [c]",
-                "2: call#0 use([loc])",
-                "3: l = [locations]",
-                "3: call#1 send([l.coordinate])",
-                "return [last]",
-            ]
-        );
-        assert_eq!(
-            render(function(&ir, "g")),
-            vec!["6: call#2 compute([a])", "return [#2]"]
-        );
-    }
-
-    #[test]
-    fn chained_calls_read_their_receiver() {
-        let ir = lower_text(
-            "func f() { AVAudioSession.sharedInstance().setCategory(.record, mode: .default) }\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "1: call#0 AVAudioSession.sharedInstance()",
-                "1: call#1 AVAudioSession.sharedInstance().setCategory([], [])",
-                "return [#1]"
-            ]
-        );
-        let (_, call) = ir
-            .calls()
-            .find(|(_, c)| c.method == "setCategory")
-            .expect("call");
-        assert_eq!(call.args_text, ".record, mode: .default");
-        assert_eq!(call.receiver_value.reads, vec![Read::Call(CallId(0))]);
-    }
-
-    #[test]
-    fn receivers_of_capability_apis_take_their_declared_type() {
-        let source = r#"final class Finder {
-    let manager = CLLocationManager()
-    var fallback: CLLocationManager?
-    let locationManager = CLLocationManager()
-    let recognizer = UITapGestureRecognizer()
-
-    func f(store: Store) {
-        let a = manager.location
-        let b = self.fallback?.location
-        let c = locationManager.location
-        let d = store.location
-        let e = recognizer.location(in: view)
-        manager.requestLocation()
-    }
-}
-"#;
-        // The real catalog: its `location` API names the `LocationManager` receiver.
-        let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "App/Finder.swift",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
-        let ir = lower(&input).expect("parses");
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "8: call#3 CLLocationManager.location()",
-                "8: a = [#3]",
-                "9: call#4 CLLocationManager.location()",
-                "9: b = [#4]",
-                "10: call#5 locationManager.location()",
-                "10: c = [#5]",
-                "11: call#6 store.location()",
-                "11: d = [#6]",
-                "12: call#7 recognizer.location([view])",
-                "12: e = [#7]",
-                "13: call#8 CLLocationManager.requestLocation()",
-            ]
-        );
-    }
-
-    #[test]
-    fn broken_source_still_lowers_what_is_recovered() {
-        let source = "func ok() { manager.startUpdatingLocation() }\nfunc broken( { let = = }\n";
-        let ir = lower_text(source);
-        assert!(ir.calls().any(|(_, c)| c.method == "startUpdatingLocation"));
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let source = String::new()
-            + "func f() { let x = "
-            + &"(".repeat(3000)
-            + "a"
-            + &")".repeat(3000)
-            + " }\n";
-        let _ = lower_text(&source);
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 //! Dart (Flutter) sources lowered to [`SourceIr`] with `tree_sitter_dart`.
 //!
-//! Follows the lowering rules of [`crate::extract::ir`]. Dart specifics:
+//! Follows the rules of [`crate::extract::ir::lowering`]. Dart specifics:
 //! - `import 'package:x/y.dart' as z show a;` → import `package:x/y.dart`, bindings `[z]`;
 //! - `a.b.c(args)` → call with receiver `a.b`; named arguments are arguments too;
 //!   cascades `t..m(x)..p = v` are calls on the cascade target `t`;
@@ -16,10 +16,9 @@
 use tree_sitter::Node;
 
 use crate::extract::FileInput;
-use crate::extract::ir::{
-    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
-};
-use crate::extract::treesitter::{compact, location, parse, text};
+use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, collapse, var};
+use crate::extract::ir::{CallId, Op, Read, SourceIr, ValueIr};
+use crate::extract::treesitter::{compact, parse};
 
 /// How deep the lowering may recurse into the tree. Real code (deep Flutter widget
 /// trees included) stays far below; generated or hostile input is refused instead of
@@ -35,13 +34,7 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
 }
 
 struct Lowerer<'a> {
-    path: &'a str,
-    source: &'a str,
-    imports: Vec<Import>,
-    finished: Vec<FunctionIr>,
-    /// Functions being lowered, innermost last; the bottom one is `<top>`.
-    stack: Vec<FunctionIr>,
-    next_call: u32,
+    b: Builder<'a>,
     depth: usize,
     too_deep: bool,
     /// Inside a closure, `return` leaves the closure, not the function.
@@ -50,38 +43,21 @@ struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     fn new(path: &'a str, source: &'a str) -> Self {
-        let top = FunctionIr {
-            name: "<top>".to_string(),
-            params: Vec::new(),
-            ops: Vec::new(),
-            at: crate::model::Location::new(path, 1, 1),
-        };
         Lowerer {
-            path,
-            source,
-            imports: Vec::new(),
-            finished: Vec::new(),
-            stack: vec![top],
-            next_call: 0,
+            b: Builder::new(path, source),
             depth: 0,
             too_deep: false,
             closure_depth: 0,
         }
     }
 
-    fn finish(mut self) -> Result<SourceIr, String> {
+    fn finish(self) -> Result<SourceIr, String> {
         if self.too_deep {
             return Err(format!(
                 "nesting too deep to analyse safely (more than {MAX_DEPTH} levels)"
             ));
         }
-        let mut functions = Vec::with_capacity(self.finished.len() + 1);
-        functions.append(&mut self.stack);
-        functions.append(&mut self.finished);
-        Ok(SourceIr {
-            imports: self.imports,
-            functions,
-        })
+        Ok(self.b.finish(FunctionOrder::Closed))
     }
 
     fn lower_root(&mut self, root: Node) {
@@ -92,25 +68,20 @@ impl<'a> Lowerer<'a> {
     }
 
     fn text(&self, node: Node) -> &'a str {
-        text(node, self.source)
+        self.b.text(node)
     }
 
     fn loc(&self, node: Node) -> crate::model::Location {
-        location(node, self.path, self.source)
+        self.b.loc(node)
     }
 
     fn emit(&mut self, op: Op) {
-        if let Some(function) = self.stack.last_mut() {
-            function.ops.push(op);
-        }
+        self.b.op(op);
     }
 
     fn assign(&mut self, targets: Vec<String>, value: ValueIr, at: Node) {
-        if targets.is_empty() {
-            return;
-        }
         let at = self.loc(at);
-        self.emit(Op::Assign(AssignIr { targets, value, at }));
+        self.b.assign(targets, value, at);
     }
 
     /// Lower any node: statements emit ops and read nothing; expressions emit the calls
@@ -284,12 +255,8 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("alias")
             .map(|alias| vec![self.text(alias).to_string()])
             .unwrap_or_default();
-        self.imports.push(Import {
-            path,
-            bindings,
-            qualified_reference: false,
-            at: self.loc(node),
-        });
+        let at = self.loc(node);
+        self.b.import(path, bindings, false, at);
     }
 
     fn function(&mut self, node: Node) {
@@ -303,12 +270,8 @@ impl<'a> Lowerer<'a> {
             || ("<anonymous>".to_string(), Vec::new()),
             |s| self.signature(s),
         );
-        self.stack.push(FunctionIr {
-            name,
-            params,
-            ops: Vec::new(),
-            at: self.loc(node),
-        });
+        let at = self.loc(node);
+        self.b.begin(name, params, at);
         let saved_closure_depth = std::mem::take(&mut self.closure_depth);
         if let Some(initializers) = signature.and_then(|s| find_descendant(s, "initializers")) {
             self.node(initializers);
@@ -317,9 +280,7 @@ impl<'a> Lowerer<'a> {
             self.function_body(body, true);
         }
         self.closure_depth = saved_closure_depth;
-        if let Some(done) = self.stack.pop() {
-            self.finished.push(done);
-        }
+        self.b.end();
     }
 
     /// Name and parameter names of a function, method, constructor, getter or setter.
@@ -405,13 +366,8 @@ impl<'a> Lowerer<'a> {
             .map(|list| self.parameters(list))
             .unwrap_or_default();
         if let Some(id) = call {
-            self.assign(
-                params,
-                ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
-                node,
-            );
+            let at = self.loc(node);
+            self.b.bind_callback(params, id, at);
         }
         self.closure_depth += 1;
         if let Some(body) = node
@@ -528,17 +484,17 @@ impl<'a> Lowerer<'a> {
         if let (Some(object), Some(property)) = (object, property) {
             let receiver_value = self.node(object);
             let args_text = right.map(|r| collapse(self.text(r))).unwrap_or_default();
-            let id = self.call_id();
             let at = self.loc(left);
-            self.emit(Op::Call(CallIr {
-                id,
-                receiver: Some(compact(object, self.source)),
+            let receiver = Some(compact(object, self.b.text));
+            let method = self.text(property);
+            self.b.call(
+                receiver,
                 receiver_value,
-                method: self.text(property).to_string(),
-                args: vec![value.clone()],
+                method,
+                vec![value.clone()],
                 args_text,
                 at,
-            }));
+            );
             return value;
         }
         let mut cursor = left.walk();
@@ -553,7 +509,7 @@ impl<'a> Lowerer<'a> {
         if let Some(target) = target {
             let name = match self.node_path(target) {
                 Some(path) => path,
-                None => compact(target, self.source),
+                None => compact(target, self.b.text),
             };
             self.assign(vec![name], value.clone(), node);
         }
@@ -610,12 +566,6 @@ impl<'a> Lowerer<'a> {
         value
     }
 
-    fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
-    }
-
     fn call(&mut self, node: Node) -> ValueIr {
         let function = node.child_by_field_name("function");
         let arguments = node.child_by_field_name("arguments");
@@ -638,7 +588,7 @@ impl<'a> Lowerer<'a> {
                     (Some(object), Some(property)) => {
                         let receiver_value = self.node(object);
                         (
-                            Some(compact(object, self.source)),
+                            Some(compact(object, self.b.text)),
                             receiver_value,
                             self.text(property).to_string(),
                         )
@@ -654,7 +604,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 let receiver_value = self.node(function);
                 (
-                    Some(compact(function, self.source)),
+                    Some(compact(function, self.b.text)),
                     receiver_value,
                     "call".to_string(),
                 )
@@ -715,122 +665,14 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let id = self.call_id();
         let at = self.loc(node);
-        self.emit(Op::Call(CallIr {
-            id,
-            receiver,
-            receiver_value,
-            method,
-            args,
-            args_text,
-            at,
-        }));
+        let id = self
+            .b
+            .call(receiver, receiver_value, &method, args, args_text, at);
         for closure in closures {
             self.closure(closure, Some(id));
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
-    }
-
-    /// `target..m(x)..a.b(y)..p = v`: each section is a call on the target.
-    fn cascade(&mut self, node: Node) -> ValueIr {
-        let Some(target) = node.named_child(0) else {
-            return ValueIr::default();
-        };
-        let target_value = self.node(target);
-        let target_text = compact(target, self.source);
-        let mut cursor = node.walk();
-        let sections: Vec<Node> = node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() == "cascade_section")
-            .collect();
-        for section in sections {
-            self.cascade_section(section, &target_text, &target_value);
-        }
-        target_value
-    }
-
-    fn cascade_section(&mut self, section: Node, target_text: &str, target_value: &ValueIr) {
-        let mut cursor = section.walk();
-        let parts: Vec<Node> = section.named_children(&mut cursor).collect();
-        let assigned = (0..section.child_count())
-            .any(|i| section.child(i as u32).is_some_and(|c| c.kind() == "="));
-        for (index, part) in parts.iter().enumerate() {
-            match part.kind() {
-                "cascade_call_expression" => {
-                    let (receiver, method) = self.cascade_callee(*part, target_text);
-                    let arguments = part
-                        .child_by_field_name("arguments")
-                        .or_else(|| first_child_of_kind(*part, "arguments"));
-                    self.finish_call(
-                        *part,
-                        Some(receiver),
-                        target_value.clone(),
-                        method,
-                        arguments,
-                    );
-                }
-                "cascade_selector" | "cascade_member_expression" if assigned => {
-                    let (receiver, method) = self.cascade_callee(*part, target_text);
-                    let value_node = parts.get(index + 1).copied();
-                    let value = value_node.map(|v| self.node(v)).unwrap_or_default();
-                    let args_text = value_node
-                        .map(|v| collapse(self.text(v)))
-                        .unwrap_or_default();
-                    let id = self.call_id();
-                    let at = self.loc(*part);
-                    self.emit(Op::Call(CallIr {
-                        id,
-                        receiver: Some(receiver),
-                        receiver_value: target_value.clone(),
-                        method,
-                        args: vec![value],
-                        args_text,
-                        at,
-                    }));
-                    return;
-                }
-                _ => {
-                    self.node(*part);
-                }
-            }
-        }
-    }
-
-    /// Receiver text and method of a cascade call: `t..a.b(x)` calls `b` on `t.a`.
-    fn cascade_callee(&self, part: Node, target_text: &str) -> (String, String) {
-        let mut names = Vec::new();
-        let mut stack = vec![part];
-        while let Some(node) = stack.pop() {
-            let mut cursor = node.walk();
-            let children: Vec<Node> = node.named_children(&mut cursor).collect();
-            for child in children.into_iter().rev() {
-                match child.kind() {
-                    "identifier" => names.push((child.start_byte(), self.text(child))),
-                    "arguments" | "type_arguments" => {}
-                    _ => stack.push(child),
-                }
-            }
-        }
-        names.sort_by_key(|(offset, _)| *offset);
-        let method = names.pop().map_or_else(String::new, |(_, n)| n.to_string());
-        let mut receiver = target_text.to_string();
-        for (_, name) in names {
-            receiver.push('.');
-            receiver.push_str(name);
-        }
-        (receiver, method)
-    }
-}
-
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
+        call_value(id)
     }
 }
 
@@ -867,11 +709,6 @@ fn strip_parens(args: &str) -> &str {
     args.strip_suffix(')').unwrap_or(args)
 }
 
-/// Whitespace runs collapsed to one space.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `Foo<int>` → `Foo`, whitespace removed.
 fn type_name(ty: &str) -> String {
     let mut name = String::new();
@@ -887,429 +724,6 @@ fn type_name(ty: &str) -> String {
     name
 }
 
+mod cascades;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::flutter::pubspec::test_catalog;
-
-    fn lower_text(text: &str) -> SourceIr {
-        let catalog = test_catalog();
-        let input = FileInput {
-            path: "lib/main.dart",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
-        lower(&input).expect("lowering succeeds")
-    }
-
-    fn function<'i>(ir: &'i SourceIr, name: &str) -> &'i FunctionIr {
-        ir.functions
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("no function {name}"))
-    }
-
-    /// A compact rendering of ops, for exact assertions.
-    fn render(function: &FunctionIr) -> Vec<String> {
-        function.ops.iter().map(render_op).collect()
-    }
-
-    fn render_value(value: &ValueIr) -> String {
-        let reads: Vec<String> = value
-            .reads
-            .iter()
-            .map(|r| match r {
-                Read::Var { name, members } if members.is_empty() => name.clone(),
-                Read::Var { name, members } => format!("{name}.{}", members.join(".")),
-                Read::Call(id) => format!("#{}", id.0),
-            })
-            .collect();
-        format!("[{}]", reads.join(","))
-    }
-
-    fn render_op(op: &Op) -> String {
-        match op {
-            Op::Call(c) => {
-                let args: Vec<String> = c.args.iter().map(render_value).collect();
-                format!(
-                    "#{} {}{}({}) @{}:{}",
-                    c.id.0,
-                    c.receiver
-                        .as_ref()
-                        .map(|r| format!("{r}{}.", render_value(&c.receiver_value)))
-                        .unwrap_or_default(),
-                    c.method,
-                    args.join(" "),
-                    c.at.line,
-                    c.at.column
-                )
-            }
-            Op::Assign(a) => format!("{} = {}", a.targets.join(","), render_value(&a.value)),
-            Op::Return(v) => format!("return {}", render_value(v)),
-        }
-    }
-
-    #[test]
-    fn imports_with_alias_and_show() {
-        let ir = lower_text(
-            "import 'package:geolocator/geolocator.dart' as geo show Geolocator;\nimport \"package:firebase_analytics/firebase_analytics.dart\";\nexport 'src/x.dart';\n",
-        );
-        let imports: Vec<_> = ir
-            .imports
-            .iter()
-            .map(|i| {
-                (
-                    i.path.as_str(),
-                    i.bindings.clone(),
-                    i.at.line,
-                    i.qualified_reference,
-                )
-            })
-            .collect();
-        assert_eq!(
-            imports,
-            vec![
-                (
-                    "package:geolocator/geolocator.dart",
-                    vec!["geo".to_string()],
-                    1,
-                    false
-                ),
-                (
-                    "package:firebase_analytics/firebase_analytics.dart",
-                    vec![],
-                    2,
-                    false
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn awaited_position_flows_into_named_map_argument() {
-        let ir = lower_text(
-            "Future<void> report() async {\n  final pos = await Geolocator.getCurrentPosition();\n  await FirebaseAnalytics.instance.logEvent(\n    name: 'visit',\n    parameters: {'lat': pos.latitude, 'lon': pos.longitude},\n  );\n}\n",
-        );
-        let report = function(&ir, "report");
-        assert_eq!(
-            render(report),
-            vec![
-                "#0 Geolocator[Geolocator].getCurrentPosition() @2:21",
-                "pos = [#0]",
-                "#1 FirebaseAnalytics.instance[FirebaseAnalytics.instance].logEvent([] [pos.latitude,pos.longitude]) @3:9",
-            ]
-        );
-        let Some(Op::Call(log)) = report.ops.get(2) else {
-            panic!("call expected")
-        };
-        assert_eq!(
-            log.args_text,
-            "name: 'visit', parameters: {'lat': pos.latitude, 'lon': pos.longitude},"
-        );
-        assert_eq!(report.at.line, 1);
-        assert!(report.params.is_empty());
-        // `<top>` comes first and is empty here.
-        assert_eq!(ir.functions[0].name, "<top>");
-        assert!(ir.functions[0].ops.is_empty());
-    }
-
-    #[test]
-    fn listen_and_then_callbacks_are_inline() {
-        let ir = lower_text(
-            "void track() {\n  Geolocator.getPositionStream().listen((Position pos) {\n    analytics.logEvent(name: 'p', parameters: {'lat': pos.latitude});\n  });\n  Geolocator.getLastKnownPosition().then((p) => send(p?.latitude));\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "track")),
-            vec![
-                "#0 Geolocator[Geolocator].getPositionStream() @2:3",
-                "#1 Geolocator.getPositionStream()[#0].listen([]) @2:3",
-                "pos = [#1]",
-                "#2 analytics[analytics].logEvent([] [pos.latitude]) @3:5",
-                "#3 Geolocator[Geolocator].getLastKnownPosition() @5:3",
-                "#4 Geolocator.getLastKnownPosition()[#3].then([]) @5:3",
-                "p = [#4]",
-                "#5 send([p.latitude]) @5:49",
-            ]
-        );
-    }
-
-    #[test]
-    fn string_interpolation_reads_variables_and_members() {
-        let ir = lower_text(
-            "void f(Position pos, double lat) {\n  final s = 'at $lat, ${pos.longitude} ok';\n  final raw = r'no $lat';\n  log(\"${where()} $s\");\n}\n",
-        );
-        let f = function(&ir, "f");
-        assert_eq!(f.params, vec!["pos", "lat"]);
-        assert_eq!(
-            render(f),
-            vec![
-                "s = [lat,pos.longitude]",
-                "raw = []",
-                "#0 where() @4:10",
-                "#1 log([#0,s]) @4:3",
-            ]
-        );
-    }
-
-    #[test]
-    fn cascades_are_calls_on_the_target() {
-        let ir = lower_text(
-            "void f() {\n  analytics\n    ..setUserId(id)\n    ..logEvent(name: 'a', parameters: {'q': pos.latitude})\n    ..consent.update(x)\n    ..enabled = true;\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 analytics[analytics].setUserId([id]) @3:7",
-                "#1 analytics[analytics].logEvent([] [pos.latitude]) @4:7",
-                "#2 analytics.consent[analytics].update([x]) @5:7",
-                "#3 analytics[analytics].enabled([]) @6:7",
-            ]
-        );
-    }
-
-    #[test]
-    fn property_assignment_is_a_call_and_plain_assignment_assigns() {
-        let ir = lower_text(
-            "void f() {\n  config.location.value = pos;\n  x = pos.latitude;\n  y += z;\n  m['k'] = v;\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 config.location[config.location].value([pos]) @2:3",
-                "x = [pos.latitude]",
-                "y = [z,y]",
-                "m = [v,m]",
-            ]
-        );
-    }
-
-    #[test]
-    fn comparisons_are_dropped_but_their_calls_kept() {
-        let ir = lower_text(
-            "void f() {\n  final ok = pos != null && pos.accuracy < 10;\n  if (await Geolocator.isLocationServiceEnabled() == true) { go(); }\n  final c = flag ? a.b : other;\n  final n = !pos.isMocked;\n  final t = pos is Position;\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "ok = []",
-                "#0 Geolocator[Geolocator].isLocationServiceEnabled() @3:13",
-                "#1 go() @3:62",
-                "c = [a.b,other]",
-                "n = []",
-                "t = []",
-            ]
-        );
-    }
-
-    #[test]
-    fn functions_methods_constructors_and_closures() {
-        let ir = lower_text(
-            "final analytics = FirebaseAnalytics.instance;\nclass Tracker {\n  Tracker({required this.client, Position? start}) : _last = start { init(); }\n  factory Tracker.empty() => Tracker(client: null);\n  String get label => _last.toString();\n  set last(Position p) { _last = p; }\n  Map<String, Object> toMap(Position p) {\n    void inner(int q) { print(q); }\n    return {'lat': p.latitude};\n  }\n}\n",
-        );
-        let names: Vec<_> = ir.functions.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(
-            names,
-            vec![
-                "<top>",
-                "Tracker",
-                "Tracker.empty",
-                "label",
-                "last",
-                "inner",
-                "toMap"
-            ]
-        );
-        assert_eq!(
-            render(&ir.functions[0]),
-            vec!["analytics = [FirebaseAnalytics.instance]"]
-        );
-        let ctor = function(&ir, "Tracker");
-        assert_eq!(ctor.params, vec!["client", "start"]);
-        assert_eq!(render(ctor), vec!["_last = [start]", "#0 init() @3:70"]);
-        assert_eq!(
-            render(function(&ir, "Tracker.empty")),
-            vec!["#1 Tracker([]) @4:30", "return [#1]"]
-        );
-        assert_eq!(
-            render(function(&ir, "label")),
-            vec!["#2 _last[_last].toString() @5:23", "return [#2]"]
-        );
-        assert_eq!(render(function(&ir, "last")), vec!["_last = [p]"]);
-        assert_eq!(render(function(&ir, "inner")), vec!["#3 print([q]) @8:25"]);
-        assert_eq!(render(function(&ir, "toMap")), vec!["return [p.latitude]"]);
-    }
-
-    #[test]
-    fn closure_returns_do_not_return_from_the_function() {
-        let ir = lower_text(
-            "int f() {\n  list.forEach((e) { return e; });\n  final g = (x) => x.y;\n  return 1;\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 list[list].forEach([]) @2:3",
-                "e = [#0]",
-                "g = []",
-                "return []"
-            ]
-        );
-    }
-
-    #[test]
-    fn for_in_and_patterns_assign() {
-        let ir = lower_text(
-            "Future<void> f() async {\n  await for (final p in Geolocator.getPositionStream()) {\n    send(p.latitude);\n  }\n  final (lat, lon) = pair(p);\n  final Position(:latitude, longitude: lng) = p;\n  for (var i = 0; i < n; i++) { go(i); }\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 Geolocator[Geolocator].getPositionStream() @2:25",
-                "p = [#0]",
-                "#1 send([p.latitude]) @3:5",
-                "#2 pair([p]) @5:22",
-                "lat,lon = [#2]",
-                "latitude,lng = [p]",
-                "i = []",
-                "#3 go([i]) @7:33",
-            ]
-        );
-    }
-
-    #[test]
-    fn comments_and_strings_produce_nothing() {
-        let ir = lower_text(
-            "// Geolocator.getCurrentPosition();\n/* FirebaseAnalytics.instance.logEvent() */\nvoid f() {\n  Navigator.pushNamed(context, '/location');\n  final s = 'Geolocator.getCurrentPosition()';\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 Navigator[Navigator].pushNamed([context] []) @4:3",
-                "s = []"
-            ]
-        );
-        assert!(ir.imports.is_empty());
-    }
-
-    #[test]
-    fn constructors_generics_and_index_reads() {
-        let ir = lower_text(
-            "void f() {\n  final a = new Payload(pos.latitude);\n  final b = const Foo.named(x);\n  final g = Foo<int>.named(y);\n  final c = list.map<int>((e) => e.x);\n  final d = m['lat']!;\n  final e = [pos.latitude, 1];\n}\n",
-        );
-        assert_eq!(
-            render(function(&ir, "f")),
-            vec![
-                "#0 Payload([pos.latitude]) @2:13",
-                "a = [#0]",
-                "#1 Foo[].named([x]) @3:13",
-                "b = [#1]",
-                "#2 Foo[].named([y]) @4:13",
-                "g = [#2]",
-                "#3 list[list].map([]) @5:13",
-                "e = [#3]",
-                "c = [#3]",
-                "d = [m]",
-                "e = [pos.latitude]",
-            ]
-        );
-    }
-
-    #[test]
-    fn damaged_input_still_lowers() {
-        let ir = lower_text(
-            "void f() {\n  final = ;\n  analytics.logEvent(name: 'x', parameters: {'a': pos.latitude});\n}\n",
-        );
-        let methods: Vec<_> = ir
-            .calls()
-            .map(|(f, c)| (f.name.as_str(), c.method.as_str()))
-            .collect();
-        assert_eq!(methods, vec![("f", "logEvent")]);
-    }
-
-    #[test]
-    fn very_deep_nesting_is_refused_not_overflowed() {
-        let depth = 5000;
-        let text = format!(
-            "void f() {{ x = {}1{}; }}",
-            "(".repeat(depth),
-            ")".repeat(depth)
-        );
-        let catalog = test_catalog();
-        let input = FileInput {
-            path: "lib/deep.dart",
-            bytes: text.as_bytes(),
-            text: &text,
-            catalog: &catalog,
-        };
-        // Run on a thread with the small stack rayon workers get.
-        let result = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(2 << 20)
-                .spawn_scoped(s, || lower(&input))
-                .expect("spawn")
-                .join()
-                .expect("no overflow")
-        });
-        let error = result.expect_err("too deep");
-        assert!(error.contains("nesting too deep"), "{error}");
-    }
-
-    /// Every prefix of a real file (cut on char boundaries): never a panic.
-    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
-        (0..=text.len())
-            .step_by(5)
-            .filter(|&end| text.is_char_boundary(end))
-            .map(|end| &text[..end])
-    }
-
-    #[test]
-    fn truncated_inputs_never_panic() {
-        let text = include_str!("../../../fixtures/flutter/ads-analytics/lib/main.dart");
-        let full = lower_text(text);
-        assert!(full.calls().any(|(_, c)| c.method == "logEvent"));
-        for prefix in prefixes(text) {
-            let catalog = test_catalog();
-            let input = FileInput {
-                path: "lib/main.dart",
-                bytes: prefix.as_bytes(),
-                text: prefix,
-                catalog: &catalog,
-            };
-            assert!(lower(&input).is_ok());
-        }
-    }
-
-    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
-    use crate::extract::test_flows as flows;
-
-    #[test]
-    fn generic_set_on_an_app_object_is_not_a_mixpanel_sink() {
-        let source = "import 'package:geolocator/geolocator.dart';\n\
-            import 'package:mixpanel_flutter/mixpanel_flutter.dart';\n\
-            void f(Mixpanel mixpanel, RunLog log) {\n\
-              Geolocator.getPositionStream().listen((p) {\n\
-                log.set('fix', p.latitude);\n\
-                mixpanel.getPeople().set('fix', p.latitude);\n\
-              });\n\
-            }\n";
-        assert_eq!(
-            flows(crate::walk::FileKind::Dart, "lib/main.dart", source),
-            vec![("mixpanel".to_string(), "location".to_string(), 6)]
-        );
-    }
-
-    #[test]
-    fn contact_count_is_not_a_flow_but_a_name_is() {
-        let source = "import 'package:firebase_analytics/firebase_analytics.dart';\n\
-            import 'package:flutter_contacts/flutter_contacts.dart';\n\
-            Future<void> f() async {\n\
-              final all = await FlutterContacts.getContacts();\n\
-              await FirebaseAnalytics.instance.logEvent(name: 'n', parameters: {'n': all.length});\n\
-              await FirebaseAnalytics.instance.logEvent(name: 'first', parameters: {'who': '${all.first.displayName}'});\n\
-            }\n";
-        assert_eq!(
-            flows(crate::walk::FileKind::Dart, "lib/main.dart", source),
-            vec![("firebase-analytics".to_string(), "contacts".to_string(), 6)]
-        );
-    }
-}
+mod tests;

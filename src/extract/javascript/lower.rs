@@ -1,6 +1,7 @@
 //! JavaScript / TypeScript (with JSX) → [`SourceIr`].
 //!
-//! The lowering follows the rules of [`crate::extract::ir`]; JavaScript specifics:
+//! The lowering follows the rules of [`crate::extract::ir::lowering`]; JavaScript
+//! specifics:
 //! - imports: ESM `import` (default, named, namespace: local bindings recorded), `require('x')`
 //!   and dynamic `import('x')` (bound to the declared variable when they are its value),
 //!   `export … from 'x'`, TypeScript `import x = require('x')`;
@@ -18,9 +19,9 @@
 use tree_sitter::{Language, Node};
 
 use crate::extract::FileInput;
-use crate::extract::ir::{
-    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
-};
+use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, union, var};
+use crate::extract::ir::lowering::{argument_list_text, collapse};
+use crate::extract::ir::{AssignIr, CallId, Op, SourceIr, ValueIr};
 use crate::extract::treesitter;
 use crate::model::Location;
 
@@ -101,43 +102,20 @@ pub fn bundled_reason(path: &str, text: &str) -> Option<String> {
 pub fn lower_source(path: &str, text: &str, dialect: Dialect) -> Result<SourceIr, String> {
     let tree = treesitter::parse(&dialect.language(), text)?;
     let mut lowerer = Lowerer {
-        src: text,
-        path,
-        next_call: 0,
+        b: Builder::new(path, text),
         depth: 0,
-        imports: Vec::new(),
-        functions: Vec::new(),
+        callback_depth: 0,
     };
-    let mut top = Body::default();
-    lowerer.node(tree.root_node(), &mut top);
-    let mut functions = vec![FunctionIr {
-        name: "<top>".into(),
-        params: Vec::new(),
-        ops: top.ops,
-        at: Location::new(path, 1, 1),
-    }];
-    functions.append(&mut lowerer.functions);
-    Ok(SourceIr {
-        imports: lowerer.imports,
-        functions,
-    })
-}
-
-/// The ops of the function being lowered.
-#[derive(Default)]
-struct Body {
-    ops: Vec<Op>,
-    /// Inside an inline callback, `return` belongs to the callback, not this function.
-    callback_depth: u32,
+    lowerer.node(tree.root_node());
+    Ok(lowerer.b.finish(FunctionOrder::Closed))
 }
 
 struct Lowerer<'a> {
-    src: &'a str,
-    path: &'a str,
-    next_call: u32,
+    b: Builder<'a>,
     depth: u32,
-    imports: Vec<Import>,
-    functions: Vec<FunctionIr>,
+    /// Inside an inline callback, `return` belongs to the callback, not the function
+    /// being lowered.
+    callback_depth: u32,
 }
 
 const COMPARISONS: [&str; 10] = [
@@ -186,27 +164,6 @@ fn is_function(kind: &str) -> bool {
     )
 }
 
-fn var(name: &str, members: Vec<String>) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members,
-        }],
-    }
-}
-
-fn union(values: impl IntoIterator<Item = ValueIr>) -> ValueIr {
-    let mut reads = Vec::new();
-    for value in values {
-        for read in value.reads {
-            if !reads.contains(&read) {
-                reads.push(read);
-            }
-        }
-    }
-    ValueIr { reads }
-}
-
 fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
@@ -249,16 +206,16 @@ fn is_type_node(kind: &str) -> bool {
 
 impl<'a> Lowerer<'a> {
     fn text(&self, node: Node) -> &'a str {
-        treesitter::text(node, self.src)
+        self.b.text(node)
     }
 
     fn at(&self, node: Node) -> Location {
-        treesitter::location(node, self.path, self.src)
+        self.b.loc(node)
     }
 
     /// Text with whitespace removed and optional chaining read as plain member access.
     fn receiver_text(&self, node: Node) -> String {
-        treesitter::compact(node, self.src).replace("?.", ".")
+        treesitter::compact(node, self.b.text).replace("?.", ".")
     }
 
     /// The contents of a string literal (or of a template without substitutions).
@@ -280,25 +237,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn new_call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
-    }
-
     /// Lower any node: statements push ops and yield nothing; expressions push the ops
     /// of their calls and yield what they read.
-    fn node(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn node(&mut self, node: Node) -> ValueIr {
         if self.depth >= MAX_DEPTH {
             return ValueIr::default();
         }
         self.depth += 1;
-        let value = self.node_inner(node, body);
+        let value = self.node_inner(node);
         self.depth -= 1;
         value
     }
 
-    fn node_inner(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn node_inner(&mut self, node: Node) -> ValueIr {
         let kind = node.kind();
         if INERT.contains(&kind) {
             return ValueIr::default();
@@ -313,11 +264,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "this" => var("this", Vec::new()),
-            "member_expression" | "subscript_expression" => self.member(node, body),
-            "call_expression" => self.call(node, body),
-            "new_expression" => self.new_expression(node, body),
-            "assignment_expression" => self.assignment(node, body),
-            "augmented_assignment_expression" => self.augmented_assignment(node, body),
+            "member_expression" | "subscript_expression" => self.member(node),
+            "call_expression" => self.call(node),
+            "new_expression" => self.new_expression(node),
+            "assignment_expression" => self.assignment(node),
+            "augmented_assignment_expression" => self.augmented_assignment(node),
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -327,7 +278,7 @@ impl<'a> Lowerer<'a> {
             | "yield_expression"
             | "spread_element"
             | "update_expression" => match first_expression_child(node) {
-                Some(inner) => self.node(inner, body),
+                Some(inner) => self.node(inner),
                 None => ValueIr::default(),
             },
             "binary_expression" => {
@@ -336,11 +287,11 @@ impl<'a> Lowerer<'a> {
                     .map_or("", |o| self.text(o));
                 let left = node
                     .child_by_field_name("left")
-                    .map(|l| self.node(l, body))
+                    .map(|l| self.node(l))
                     .unwrap_or_default();
                 let right = node
                     .child_by_field_name("right")
-                    .map(|r| self.node(r, body))
+                    .map(|r| self.node(r))
                     .unwrap_or_default();
                 if COMPARISONS.contains(&operator) {
                     ValueIr::default()
@@ -354,7 +305,7 @@ impl<'a> Lowerer<'a> {
                     .map_or("", |o| self.text(o));
                 let value = node
                     .child_by_field_name("argument")
-                    .map(|a| self.node(a, body))
+                    .map(|a| self.node(a))
                     .unwrap_or_default();
                 if matches!(operator, "!" | "typeof" | "void" | "delete") {
                     ValueIr::default()
@@ -364,28 +315,28 @@ impl<'a> Lowerer<'a> {
             }
             "ternary_expression" => {
                 if let Some(condition) = node.child_by_field_name("condition") {
-                    self.node(condition, body);
+                    self.node(condition);
                 }
                 let consequence = node
                     .child_by_field_name("consequence")
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .unwrap_or_default();
                 let alternative = node
                     .child_by_field_name("alternative")
-                    .map(|a| self.node(a, body))
+                    .map(|a| self.node(a))
                     .unwrap_or_default();
                 union([consequence, alternative])
             }
             "sequence_expression" => {
                 let mut last = ValueIr::default();
                 for child in named_children(node) {
-                    last = self.node(child, body);
+                    last = self.node(child);
                 }
                 last
             }
-            "object" => self.object(node, body),
+            "object" => self.object(node),
             _ if is_function(kind) => {
-                self.inline_function(node, body, None);
+                self.inline_function(node, None);
                 ValueIr::default()
             }
             "class" | "class_declaration" | "abstract_class_declaration" => {
@@ -393,7 +344,7 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("name")
                     .map_or("<class>", |n| self.text(n))
                     .to_string();
-                self.class(node, &name, body);
+                self.class(node, &name);
                 ValueIr::default()
             }
             "function_declaration" | "generator_function_declaration" => {
@@ -407,7 +358,7 @@ impl<'a> Lowerer<'a> {
             "jsx_element" | "jsx_self_closing_element" | "jsx_fragment" => {
                 // A UI element is not data: lower the expressions inside for their calls.
                 for child in named_children(node) {
-                    self.node(child, body);
+                    self.node(child);
                 }
                 ValueIr::default()
             }
@@ -416,22 +367,22 @@ impl<'a> Lowerer<'a> {
                 ValueIr::default()
             }
             "export_statement" => {
-                self.export_statement(node, body);
+                self.export_statement(node);
                 ValueIr::default()
             }
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in named_children(node) {
                     if declarator.kind() == "variable_declarator" {
-                        self.declarator(declarator, body);
+                        self.declarator(declarator);
                     }
                 }
                 ValueIr::default()
             }
             "return_statement" => {
                 if let Some(child) = first_expression_child(node) {
-                    let value = self.node(child, body);
-                    if body.callback_depth == 0 {
-                        body.ops.push(Op::Return(value));
+                    let value = self.node(child);
+                    if self.callback_depth == 0 {
+                        self.b.op(Op::Return(value));
                     }
                 }
                 ValueIr::default()
@@ -439,12 +390,12 @@ impl<'a> Lowerer<'a> {
             "for_in_statement" => {
                 let value = node
                     .child_by_field_name("right")
-                    .map(|r| self.node(r, body))
+                    .map(|r| self.node(r))
                     .unwrap_or_default();
                 if let Some(left) = node.child_by_field_name("left") {
                     let targets = self.pattern_names(left);
                     if !targets.is_empty() {
-                        body.ops.push(Op::Assign(AssignIr {
+                        self.b.op(Op::Assign(AssignIr {
                             targets,
                             value,
                             at: self.at(left),
@@ -452,7 +403,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 if let Some(statement) = node.child_by_field_name("body") {
-                    self.node(statement, body);
+                    self.node(statement);
                 }
                 ValueIr::default()
             }
@@ -460,12 +411,12 @@ impl<'a> Lowerer<'a> {
                 named_children(node)
                     .into_iter()
                     .filter(|c| c.kind() == "template_substitution")
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .collect::<Vec<_>>(),
             ),
             "expression_statement" => {
                 for child in named_children(node) {
-                    self.node(child, body);
+                    self.node(child);
                 }
                 ValueIr::default()
             }
@@ -474,7 +425,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 let values: Vec<ValueIr> = named_children(node)
                     .into_iter()
-                    .map(|c| self.node(c, body))
+                    .map(|c| self.node(c))
                     .collect();
                 union(values)
             }
@@ -483,7 +434,7 @@ impl<'a> Lowerer<'a> {
 
     /// `a.b.c`, `a?.b['c']`, `f().x`: a variable with its member path, or what the base
     /// expression reads.
-    fn member(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn member(&mut self, node: Node) -> ValueIr {
         let mut members = Vec::new();
         let mut current = node;
         loop {
@@ -502,7 +453,7 @@ impl<'a> Lowerer<'a> {
                             }
                             // A computed index selects; it is not the data.
                             None => {
-                                self.node(index, body);
+                                self.node(index);
                             }
                         }
                     }
@@ -527,14 +478,13 @@ impl<'a> Lowerer<'a> {
         match current.kind() {
             "identifier" => var(self.text(current), members),
             "this" => var("this", members),
-            _ => self.node(current, body),
+            _ => self.node(current),
         }
     }
 
     fn lower_arguments<'t>(
         &mut self,
         arguments: Option<Node<'t>>,
-        body: &mut Body,
     ) -> (Vec<ValueIr>, String, Vec<Node<'t>>) {
         let mut args = Vec::new();
         let mut callbacks = Vec::new();
@@ -543,60 +493,21 @@ impl<'a> Lowerer<'a> {
         };
         if arguments.kind() == "template_string" {
             // A tagged template: its substitutions are the arguments.
-            let value = self.node(arguments, body);
-            return (
-                vec![value],
-                collapse_whitespace(self.text(arguments)),
-                callbacks,
-            );
+            let value = self.node(arguments);
+            return (vec![value], collapse(self.text(arguments)), callbacks);
         }
         for argument in named_children(arguments) {
             if is_function(argument.kind()) {
                 callbacks.push(argument);
                 args.push(ValueIr::default());
             } else {
-                args.push(self.node(argument, body));
+                args.push(self.node(argument));
             }
         }
-        let text = self.text(arguments);
-        let inner = text
-            .strip_prefix('(')
-            .and_then(|t| t.strip_suffix(')'))
-            .unwrap_or(text);
-        (args, collapse_whitespace(inner), callbacks)
+        (args, argument_list_text(self.text(arguments)), callbacks)
     }
 
-    /// `require('x')` or `import('x')` (possibly awaited or followed by `.default`):
-    /// the module specifier.
-    fn module_load(&self, node: Node) -> Option<String> {
-        let mut node = unwrap_transparent(node);
-        while node.kind() == "member_expression" {
-            node = unwrap_transparent(node.child_by_field_name("object")?);
-        }
-        if node.kind() != "call_expression" {
-            return None;
-        }
-        let callee = node.child_by_field_name("function")?;
-        let is_loader = callee.kind() == "import"
-            || (callee.kind() == "identifier" && self.text(callee) == "require");
-        if !is_loader {
-            return None;
-        }
-        let arguments = node.child_by_field_name("arguments")?;
-        let first = named_children(arguments).into_iter().next()?;
-        self.string_value(first)
-    }
-
-    fn push_import(&mut self, path: String, bindings: Vec<String>, at: Location) {
-        self.imports.push(Import {
-            path,
-            bindings,
-            qualified_reference: false,
-            at,
-        });
-    }
-
-    fn call(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn call(&mut self, node: Node) -> ValueIr {
         let at = self.at(node);
         if let Some(path) = self.module_load(node) {
             self.push_import(path, Vec::new(), at);
@@ -608,32 +519,31 @@ impl<'a> Lowerer<'a> {
         let callee = unwrap_transparent(callee);
         if is_function(callee.kind()) {
             // An immediately invoked function: its parameters take the arguments.
-            let (args, _, callbacks) =
-                self.lower_arguments(node.child_by_field_name("arguments"), body);
+            let (args, _, callbacks) = self.lower_arguments(node.child_by_field_name("arguments"));
             for callback in callbacks {
-                self.inline_function(callback, body, None);
+                self.inline_function(callback, None);
             }
             let params = self.params(callee);
             if !params.is_empty() {
-                body.ops.push(Op::Assign(AssignIr {
+                self.b.op(Op::Assign(AssignIr {
                     targets: params,
                     value: union(args),
                     at: at.clone(),
                 }));
             }
-            self.inline_body(callee, body);
+            self.inline_body(callee);
             return ValueIr::default();
         }
         let (receiver, receiver_value, method) = match callee.kind() {
-            "member_expression" => self.member_callee(callee, body),
+            "member_expression" => self.member_callee(callee),
             "identifier" => (None, ValueIr::default(), self.text(callee).to_string()),
             _ => {
-                let receiver_value = self.node(callee, body);
+                let receiver_value = self.node(callee);
                 (None, receiver_value, self.receiver_text(callee))
             }
         };
         let (args, args_text, callbacks) =
-            self.lower_arguments(node.child_by_field_name("arguments"), body);
+            self.lower_arguments(node.child_by_field_name("arguments"));
         self.emit_call(
             CallDraft {
                 receiver,
@@ -644,19 +554,14 @@ impl<'a> Lowerer<'a> {
                 at,
             },
             callbacks,
-            body,
         )
     }
 
     /// `object.property` as the callee of a call or `new`: the receiver's text, what it
     /// reads, and the method name.
-    fn member_callee(
-        &mut self,
-        callee: Node,
-        body: &mut Body,
-    ) -> (Option<String>, ValueIr, String) {
+    fn member_callee(&mut self, callee: Node) -> (Option<String>, ValueIr, String) {
         let object = callee.child_by_field_name("object");
-        let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
+        let receiver_value = object.map(|o| self.node(o)).unwrap_or_default();
         let method = callee
             .child_by_field_name("property")
             .map_or("", |p| self.text(p))
@@ -668,17 +573,17 @@ impl<'a> Lowerer<'a> {
         )
     }
 
-    fn new_expression(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn new_expression(&mut self, node: Node) -> ValueIr {
         let at = self.at(node);
         let Some(constructor) = node.child_by_field_name("constructor") else {
             return ValueIr::default();
         };
         let (receiver, receiver_value, method) = match constructor.kind() {
-            "member_expression" => self.member_callee(constructor, body),
+            "member_expression" => self.member_callee(constructor),
             _ => (None, ValueIr::default(), self.receiver_text(constructor)),
         };
         let (args, args_text, callbacks) =
-            self.lower_arguments(node.child_by_field_name("arguments"), body);
+            self.lower_arguments(node.child_by_field_name("arguments"));
         self.emit_call(
             CallDraft {
                 receiver,
@@ -689,176 +594,25 @@ impl<'a> Lowerer<'a> {
                 at,
             },
             callbacks,
-            body,
         )
     }
 
-    fn emit_call(&mut self, draft: CallDraft, callbacks: Vec<Node>, body: &mut Body) -> ValueIr {
-        let id = self.new_call_id();
-        body.ops.push(Op::Call(CallIr {
-            id,
-            receiver: draft.receiver,
-            receiver_value: draft.receiver_value,
-            method: draft.method,
-            args: draft.args,
-            args_text: draft.args_text,
-            at: draft.at,
-        }));
+    fn emit_call(&mut self, draft: CallDraft, callbacks: Vec<Node>) -> ValueIr {
+        let id = self.b.call(
+            draft.receiver,
+            draft.receiver_value,
+            &draft.method,
+            draft.args,
+            draft.args_text,
+            draft.at,
+        );
         for callback in callbacks {
-            self.inline_function(callback, body, Some(id));
+            self.inline_function(callback, Some(id));
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
+        call_value(id)
     }
 
-    fn assignment(&mut self, node: Node, body: &mut Body) -> ValueIr {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return ValueIr::default();
-        };
-        let left = unwrap_transparent(left);
-        let at = self.at(node);
-        let right_inner = unwrap_transparent(right);
-        if is_function(right_inner.kind()) {
-            self.own_function(right_inner, self.receiver_text(left));
-            return ValueIr::default();
-        }
-        match left.kind() {
-            "member_expression" => {
-                let object = left.child_by_field_name("object");
-                let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-                let value = self.node(right, body);
-                let method = left
-                    .child_by_field_name("property")
-                    .map_or("", |p| self.text(p))
-                    .to_string();
-                let draft = CallDraft {
-                    receiver: object.map(|o| self.receiver_text(o)),
-                    receiver_value,
-                    method,
-                    args: vec![value.clone()],
-                    args_text: collapse_whitespace(self.text(right)),
-                    at,
-                };
-                self.emit_call(draft, Vec::new(), body);
-                value
-            }
-            "subscript_expression" => {
-                // Writing an element keeps what the container held and adds the value.
-                let container = left
-                    .child_by_field_name("object")
-                    .map(|o| (self.receiver_text(o), self.node(o, body)));
-                if let Some(index) = left.child_by_field_name("index") {
-                    self.node(index, body);
-                }
-                let value = self.node(right, body);
-                if let Some((target, held)) = container {
-                    body.ops.push(Op::Assign(AssignIr {
-                        targets: vec![target],
-                        value: union([held, value.clone()]),
-                        at,
-                    }));
-                }
-                value
-            }
-            _ => {
-                let value = self.node(right, body);
-                let targets = self.pattern_names(left);
-                if !targets.is_empty() {
-                    body.ops.push(Op::Assign(AssignIr {
-                        targets,
-                        value: value.clone(),
-                        at,
-                    }));
-                }
-                value
-            }
-        }
-    }
-
-    fn augmented_assignment(&mut self, node: Node, body: &mut Body) -> ValueIr {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return ValueIr::default();
-        };
-        let at = self.at(node);
-        let left = unwrap_transparent(left);
-        if left.kind() == "member_expression" {
-            // `el.textContent += x` sets a property: a call, like plain assignment.
-            let object = left.child_by_field_name("object");
-            let receiver_value = object.map(|o| self.node(o, body)).unwrap_or_default();
-            let value = self.node(right, body);
-            let method = left
-                .child_by_field_name("property")
-                .map_or("", |p| self.text(p))
-                .to_string();
-            let draft = CallDraft {
-                receiver: object.map(|o| self.receiver_text(o)),
-                receiver_value,
-                method,
-                args: vec![value.clone()],
-                args_text: collapse_whitespace(self.text(right)),
-                at,
-            };
-            return self.emit_call(draft, Vec::new(), body);
-        }
-        let held = self.node(left, body);
-        let added = self.node(right, body);
-        let value = union([held, added]);
-        let targets = match left.kind() {
-            "subscript_expression" => left
-                .child_by_field_name("object")
-                .map(|o| vec![self.receiver_text(o)])
-                .unwrap_or_default(),
-            _ => self.pattern_names(left),
-        };
-        if !targets.is_empty() {
-            body.ops.push(Op::Assign(AssignIr {
-                targets,
-                value: value.clone(),
-                at,
-            }));
-        }
-        value
-    }
-
-    fn declarator(&mut self, node: Node, body: &mut Body) {
-        let Some(name) = node.child_by_field_name("name") else {
-            return;
-        };
-        let Some(value) = node.child_by_field_name("value") else {
-            return;
-        };
-        let targets = self.pattern_names(name);
-        let inner = unwrap_transparent(value);
-        if is_function(inner.kind()) {
-            self.own_function(inner, self.text(name).to_string());
-            return;
-        }
-        if matches!(inner.kind(), "class") {
-            self.class(inner, self.text(name), body);
-            return;
-        }
-        if let Some(path) = self.module_load(value) {
-            self.push_import(path, targets, self.at(node));
-            return;
-        }
-        let value = self.node(value, body);
-        if !targets.is_empty() {
-            body.ops.push(Op::Assign(AssignIr {
-                targets,
-                value,
-                at: self.at(node),
-            }));
-        }
-    }
-
-    fn object(&mut self, node: Node, body: &mut Body) -> ValueIr {
+    fn object(&mut self, node: Node) -> ValueIr {
         let mut values = Vec::new();
         for child in named_children(node) {
             match child.kind() {
@@ -873,7 +627,7 @@ impl<'a> Lowerer<'a> {
                         if is_function(inner.kind()) {
                             self.own_function(inner, key);
                         } else {
-                            values.push(self.node(value, body));
+                            values.push(self.node(value));
                         }
                     }
                 }
@@ -884,18 +638,18 @@ impl<'a> Lowerer<'a> {
                         .to_string();
                     self.own_function(child, name);
                 }
-                _ => values.push(self.node(child, body)),
+                _ => values.push(self.node(child)),
             }
         }
         union(values)
     }
 
-    fn class(&mut self, node: Node, name: &str, body: &mut Body) {
+    fn class(&mut self, node: Node, name: &str) {
         if let Some(heritage) = named_children(node)
             .into_iter()
             .find(|c| c.kind() == "class_heritage")
         {
-            self.node(heritage, body);
+            self.node(heritage);
         }
         let Some(class_body) = node.child_by_field_name("body") else {
             return;
@@ -920,8 +674,8 @@ impl<'a> Lowerer<'a> {
                     if is_function(inner.kind()) {
                         self.own_function(inner, format!("{name}.{field}"));
                     } else {
-                        let value = self.node(value, body);
-                        body.ops.push(Op::Assign(AssignIr {
+                        let value = self.node(value);
+                        self.b.op(Op::Assign(AssignIr {
                             targets: vec![format!("this.{field}")],
                             value,
                             at: self.at(member),
@@ -929,90 +683,9 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "class_static_block" => {
-                    self.node(member, body);
+                    self.node(member);
                 }
                 _ => {}
-            }
-        }
-    }
-
-    fn import_statement(&mut self, node: Node) {
-        let at = self.at(node);
-        let Some(path) = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s))
-            .or_else(|| {
-                // TypeScript `import x = require('y')`.
-                named_children(node)
-                    .into_iter()
-                    .find(|c| c.kind() == "import_require_clause")
-                    .and_then(|c| c.child_by_field_name("source"))
-                    .and_then(|s| self.string_value(s))
-            })
-        else {
-            return;
-        };
-        let mut bindings = Vec::new();
-        for child in named_children(node) {
-            match child.kind() {
-                "import_clause" => {
-                    for part in named_children(child) {
-                        match part.kind() {
-                            "identifier" => bindings.push(self.text(part).to_string()),
-                            "namespace_import" => bindings.extend(
-                                named_children(part)
-                                    .into_iter()
-                                    .filter(|c| c.kind() == "identifier")
-                                    .map(|c| self.text(c).to_string()),
-                            ),
-                            "named_imports" => {
-                                for specifier in named_children(part) {
-                                    let local = specifier
-                                        .child_by_field_name("alias")
-                                        .or_else(|| specifier.child_by_field_name("name"));
-                                    if let Some(local) = local {
-                                        bindings.push(self.text(local).to_string());
-                                    }
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                "import_require_clause" => bindings.extend(
-                    named_children(child)
-                        .into_iter()
-                        .filter(|c| c.kind() == "identifier")
-                        .map(|c| self.text(c).to_string()),
-                ),
-                _ => {}
-            }
-        }
-        self.push_import(path, bindings, at);
-    }
-
-    fn export_statement(&mut self, node: Node, body: &mut Body) {
-        if let Some(path) = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s))
-        {
-            self.push_import(path, Vec::new(), self.at(node));
-            return;
-        }
-        if let Some(declaration) = node.child_by_field_name("declaration") {
-            self.node(declaration, body);
-            return;
-        }
-        if let Some(value) = node.child_by_field_name("value").or_else(|| {
-            named_children(node)
-                .into_iter()
-                .find(|c| !matches!(c.kind(), "decorator" | "export_clause"))
-        }) {
-            let inner = unwrap_transparent(value);
-            if is_function(inner.kind()) {
-                self.own_function(inner, "default".into());
-            } else {
-                self.node(value, body);
             }
         }
     }
@@ -1062,48 +735,39 @@ impl<'a> Lowerer<'a> {
     /// A function lowered as its own [`FunctionIr`].
     fn own_function(&mut self, node: Node, name: String) {
         let params = self.params(node);
-        let mut body = Body::default();
+        let at = self.at(node);
+        self.b.begin(name, params, at);
+        let callback_depth = std::mem::take(&mut self.callback_depth);
         if let Some(statements) = node.child_by_field_name("body") {
             if statements.kind() == "statement_block" {
-                self.node(statements, &mut body);
+                self.node(statements);
             } else {
-                let value = self.node(statements, &mut body);
-                body.ops.push(Op::Return(value));
+                let value = self.node(statements);
+                self.b.op(Op::Return(value));
             }
         }
-        self.functions.push(FunctionIr {
-            name,
-            params,
-            ops: body.ops,
-            at: self.at(node),
-        });
+        self.callback_depth = callback_depth;
+        self.b.end();
     }
 
     /// A callback (or other nested function expression) lowered into `body`; when passed
     /// to call `from`, its parameters first take that call's value.
-    fn inline_function(&mut self, node: Node, body: &mut Body, from: Option<CallId>) {
+    fn inline_function(&mut self, node: Node, from: Option<CallId>) {
         if let Some(call) = from {
             let params = self.params(node);
-            if !params.is_empty() {
-                body.ops.push(Op::Assign(AssignIr {
-                    targets: params,
-                    value: ValueIr {
-                        reads: vec![Read::Call(call)],
-                    },
-                    at: self.at(node),
-                }));
-            }
+            let at = self.at(node);
+            self.b.bind_callback(params, call, at);
         }
-        self.inline_body(node, body);
+        self.inline_body(node);
     }
 
-    fn inline_body(&mut self, node: Node, body: &mut Body) {
+    fn inline_body(&mut self, node: Node) {
         let Some(statements) = node.child_by_field_name("body") else {
             return;
         };
-        body.callback_depth += 1;
-        self.node(statements, body);
-        body.callback_depth -= 1;
+        self.callback_depth += 1;
+        self.node(statements);
+        self.callback_depth -= 1;
     }
 }
 
@@ -1116,424 +780,7 @@ struct CallDraft {
     at: Location,
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
+mod assignments;
+mod modules;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lower_as(path: &str, text: &str) -> SourceIr {
-        let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
-        lower(&input, path.ends_with(".ts") || path.ends_with(".tsx")).expect("lowered")
-    }
-
-    fn reads(value: &ValueIr) -> String {
-        value
-            .reads
-            .iter()
-            .map(|r| match r {
-                Read::Var { name, members } => std::iter::once(name.as_str())
-                    .chain(members.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join("."),
-                Read::Call(CallId(id)) => format!("#{id}"),
-            })
-            .collect::<Vec<_>>()
-            .join("|")
-    }
-
-    /// One line per op: `#id recv.method(a, b) @line`, `x, y = reads @line`, `return reads`.
-    fn ops(ir: &SourceIr, function: &str) -> Vec<String> {
-        let f = ir
-            .functions
-            .iter()
-            .find(|f| f.name == function)
-            .unwrap_or_else(|| panic!("no function {function}: {:?}", names(ir)));
-        f.ops
-            .iter()
-            .map(|op| match op {
-                Op::Call(c) => format!(
-                    "#{} {}{}({}) @{}",
-                    c.id.0,
-                    c.receiver
-                        .as_ref()
-                        .map(|r| format!("{r}."))
-                        .unwrap_or_default(),
-                    c.method,
-                    c.args.iter().map(reads).collect::<Vec<_>>().join(", "),
-                    c.at.line
-                ),
-                Op::Assign(a) => format!(
-                    "{} = {} @{}",
-                    a.targets.join(", "),
-                    reads(&a.value),
-                    a.at.line
-                ),
-                Op::Return(v) => format!("return {}", reads(v)),
-            })
-            .collect()
-    }
-
-    fn names(ir: &SourceIr) -> Vec<String> {
-        ir.functions.iter().map(|f| f.name.clone()).collect()
-    }
-
-    fn imports(ir: &SourceIr) -> Vec<String> {
-        ir.imports
-            .iter()
-            .map(|i| format!("{} [{}] @{}", i.path, i.bindings.join(","), i.at.line))
-            .collect()
-    }
-
-    #[test]
-    fn esm_imports_record_their_bindings() {
-        let ir = lower_as(
-            "a.js",
-            "import analytics from '@segment/analytics-react-native';\n\
-             import * as Location from 'expo-location';\n\
-             import { track as t, init } from \"mixpanel\";\n\
-             import Def, { named } from 'both';\n\
-             import 'side-effect';\n",
-        );
-        assert_eq!(
-            imports(&ir),
-            vec![
-                "@segment/analytics-react-native [analytics] @1",
-                "expo-location [Location] @2",
-                "mixpanel [t,init] @3",
-                "both [Def,named] @4",
-                "side-effect [] @5",
-            ]
-        );
-    }
-
-    #[test]
-    fn require_dynamic_import_and_export_from_are_imports() {
-        let ir = lower_as(
-            "a.js",
-            "const appsFlyer = require('react-native-appsflyer');\n\
-             const { logEvent } = require('firebase/analytics').default;\n\
-             async function later() { const m = await import('posthog-js'); }\n\
-             export { x } from 'reexported';\n\
-             export * from 'everything';\n\
-             require('bare').init();\n",
-        );
-        assert_eq!(
-            imports(&ir),
-            vec![
-                "react-native-appsflyer [appsFlyer] @1",
-                "firebase/analytics [logEvent] @2",
-                "posthog-js [m] @3",
-                "reexported [] @4",
-                "everything [] @5",
-                "bare [] @6",
-            ]
-        );
-        assert_eq!(ops(&ir, "<top>"), vec!["#0 require('bare').init() @6"]);
-    }
-
-    #[test]
-    fn typescript_import_equals_require() {
-        let ir = lower_as("a.ts", "import Branch = require('react-native-branch');\n");
-        assert_eq!(imports(&ir), vec!["react-native-branch [Branch] @1"]);
-    }
-
-    #[test]
-    fn awaited_location_flows_through_object_literal_into_track_call() {
-        let ir = lower_as(
-            "src/App.tsx",
-            "import * as Location from 'expo-location';\n\
-             export async function report(): Promise<void> {\n\
-             \x20 const pos = await Location.getCurrentPositionAsync({ accuracy: Location.Accuracy.High });\n\
-             \x20 const { coords } = pos;\n\
-             \x20 analytics.track('seen', { lat: coords.latitude, lng: pos.coords?.longitude });\n\
-             }\n",
-        );
-        assert_eq!(
-            ops(&ir, "report"),
-            vec![
-                "#0 Location.getCurrentPositionAsync(Location.Accuracy.High) @3",
-                "pos = #0 @3",
-                "coords = pos @4",
-                "#1 analytics.track(, coords.latitude|pos.coords.longitude) @5",
-            ]
-        );
-        let call = ir.calls().next().unwrap().1;
-        assert_eq!(call.receiver.as_deref(), Some("Location"));
-        assert_eq!(call.args_text, "{ accuracy: Location.Accuracy.High }");
-        assert_eq!(call.at.column, 21);
-    }
-
-    #[test]
-    fn then_callbacks_are_inline_with_their_parameters_assigned() {
-        let ir = lower_as(
-            "a.js",
-            "navigator.geolocation.getCurrentPosition(function (pos) {\n\
-             \x20 gtag('event', 'near', { lat: pos.coords.latitude });\n\
-             }, (err) => console.log(err));\n\
-             Location.getCurrentPositionAsync().then(({ coords }) => send(`${coords.latitude}`));\n",
-        );
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec![
-                "#0 navigator.geolocation.getCurrentPosition(, ) @1",
-                "pos = #0 @1",
-                "#1 gtag(, , pos.coords.latitude) @2",
-                "err = #0 @3",
-                "#2 console.log(err) @3",
-                "#3 Location.getCurrentPositionAsync() @4",
-                "#4 Location.getCurrentPositionAsync().then() @4",
-                "coords = #4 @4",
-                "#5 send(coords.latitude) @4",
-            ]
-        );
-        let then = ir.calls().find(|(_, c)| c.method == "then").unwrap().1;
-        assert_eq!(reads(&then.receiver_value), "#3");
-        assert_eq!(names(&ir), vec!["<top>"]);
-    }
-
-    #[test]
-    fn functions_methods_and_arrows_are_their_own_functions() {
-        let ir = lower_as(
-            "a.jsx",
-            "function a(x) { return x.y; }\n\
-             const b = async ({ id }, [first], ...rest) => id;\n\
-             class Tracker extends Base {\n\
-             \x20 field = makeField();\n\
-             \x20 onPress = () => this.send();\n\
-             \x20 send(v = 1) { sdk.log(v); }\n\
-             }\n\
-             const handlers = { onTap(e) {}, onHold: function () {} };\n\
-             export default () => <View onPress={() => track(loc)} />;\n",
-        );
-        assert_eq!(
-            names(&ir),
-            vec![
-                "<top>",
-                "a",
-                "b",
-                "Tracker.onPress",
-                "Tracker.send",
-                "onTap",
-                "onHold",
-                "default"
-            ]
-        );
-        let a = &ir.functions[1];
-        assert_eq!(a.params, vec!["x"]);
-        assert_eq!(ops(&ir, "a"), vec!["return x.y"]);
-        assert_eq!(ir.functions[2].params, vec!["id", "first", "rest"]);
-        assert_eq!(ops(&ir, "b"), vec!["return id"]);
-        assert_eq!(ir.functions[4].params, vec!["v"]);
-        assert_eq!(ops(&ir, "Tracker.send"), vec!["#2 sdk.log(v) @6"]);
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec!["#0 makeField() @4", "this.field = #0 @4", "handlers =  @8"]
-        );
-        // The JSX handler is inline in the component: it sees the component's variables.
-        assert_eq!(ops(&ir, "default"), vec!["#3 track(loc) @9", "return "]);
-    }
-
-    #[test]
-    fn new_member_assignment_and_comparisons() {
-        let ir = lower_as(
-            "a.js",
-            "const client = new Segment.Client(key, { flushAt: 1 });\n\
-             client.userLocation = pos.coords;\n\
-             if (pos.coords.accuracy < 100 && !hidden) { ok(pos.coords.accuracy > 5); }\n\
-             const label = pos ? `at ${pos.coords.latitude}` : 'none';\n\
-             const kind = typeof pos;\n",
-        );
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec![
-                "#0 Segment.Client(key, ) @1",
-                "client = #0 @1",
-                "#1 client.userLocation(pos.coords) @2",
-                "#2 ok() @3",
-                "label = pos.coords.latitude @4",
-                "kind =  @5",
-            ]
-        );
-        let call = ir.calls().nth(1).unwrap().1;
-        assert_eq!(call.args_text, "pos.coords");
-    }
-
-    #[test]
-    fn subscripts_spreads_and_chains() {
-        let ir = lower_as(
-            "a.js",
-            "payload['lat'] = loc.coords[\"latitude\"];\n\
-             send({ ...payload, extra }, list[i].name);\n\
-             AppsFlyer.getInstance().logEvent('e', data);\n",
-        );
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec![
-                "payload = payload|loc.coords.latitude @1",
-                "#0 send(payload|extra, list.name) @2",
-                "#1 AppsFlyer.getInstance() @3",
-                "#2 AppsFlyer.getInstance().logEvent(, data) @3",
-            ]
-        );
-    }
-
-    #[test]
-    fn comments_and_strings_produce_nothing() {
-        let ir = lower_as(
-            "a.js",
-            "// fbq('track', 'Purchase');\n/* gtag('event') */\nconst s = \"fbq('init')\";\n",
-        );
-        assert_eq!(ops(&ir, "<top>"), vec!["s =  @3"]);
-        assert!(ir.imports.is_empty());
-    }
-
-    #[test]
-    fn immediately_invoked_function_binds_its_arguments() {
-        let ir = lower_as(
-            "a.js",
-            "!function (f, b) { if (f.fbq) return; f.fbq = queue; }(window, document);\n",
-        );
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec!["f, b = window|document @1", "#0 f.fbq(queue) @1"]
-        );
-    }
-
-    #[test]
-    fn callbacks_returning_values_do_not_return_from_the_enclosing_function() {
-        let ir = lower_as(
-            "a.ts",
-            "function outer(): number {\n  items.map((x: Item) => { return x.id; });\n  return 1;\n}\n",
-        );
-        assert_eq!(
-            ops(&ir, "outer"),
-            vec!["#0 items.map() @2", "x = #0 @2", "return "]
-        );
-    }
-
-    #[test]
-    fn typescript_casts_are_transparent() {
-        let ir = lower_as(
-            "a.ts",
-            "const p = (await getPos() as Position)!;\nconst q = <Position>other;\nsink(p satisfies Position, q);\n",
-        );
-        assert_eq!(
-            ops(&ir, "<top>"),
-            vec![
-                "#0 getPos() @1",
-                "p = #0 @1",
-                "q = other @2",
-                "#1 sink(p, q) @3"
-            ]
-        );
-    }
-
-    #[test]
-    fn tsx_is_chosen_for_tsx_files() {
-        assert_eq!(Dialect::for_path("a/App.tsx", true), Dialect::Tsx);
-        assert_eq!(Dialect::for_path("a/app.ts", true), Dialect::TypeScript);
-        assert_eq!(Dialect::for_path("a/app.jsx", false), Dialect::JavaScript);
-        let ir = lower_as(
-            "App.tsx",
-            "export const App = () => <Button onPress={() => Analytics.track('tap')} />;\n",
-        );
-        assert_eq!(ops(&ir, "App"), vec!["#0 Analytics.track() @1", "return "]);
-    }
-
-    #[test]
-    fn minified_and_bundled_files_are_skipped() {
-        assert!(
-            bundled_reason("web/vendor/gtag.min.js", "x")
-                .is_some_and(|r| r.starts_with(SKIPPED_PREFIX))
-        );
-        let long_line = format!("var a = 1;\n{}\n", "x".repeat(MAX_LINE_BYTES + 1));
-        assert_eq!(
-            bundled_reason("dist/main.js", &long_line).as_deref(),
-            Some("skipped: minified or bundled code (line of 10001 bytes)")
-        );
-        assert_eq!(bundled_reason("src/a.js", "const a = 1;\n"), None);
-        let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-        let input = FileInput {
-            path: "dist/main.js",
-            bytes: long_line.as_bytes(),
-            text: &long_line,
-            catalog: &catalog,
-        };
-        assert!(lower(&input, false).is_err());
-    }
-
-    #[test]
-    fn deep_nesting_and_broken_code_do_not_panic() {
-        let deep = format!("x = {}1{};", "[\n".repeat(5000), "]\n".repeat(5000));
-        let ir = lower_as("deep.js", &deep);
-        assert_eq!(ir.functions.len(), 1);
-        let sum = format!("y = {};", vec!["a"; 3000].join(" +\n"));
-        lower_as("sum.js", &sum);
-        let broken = lower_as(
-            "broken.js",
-            "const a = ;\nfunction f( {\n}\nanalytics.track(pos);\n",
-        );
-        assert!(broken.calls().any(|(_, c)| c.method == "track"));
-    }
-
-    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
-    use crate::extract::test_flows as flows;
-
-    #[test]
-    fn first_party_analytics_wrapper_is_not_an_sdk_sink() {
-        let source = "import { analytics } from './lib/analytics';\n\
-            navigator.geolocation.getCurrentPosition((p) => {\n\
-              analytics.track('stamp', { lat: p.coords.latitude });\n\
-            });\n";
-        assert_eq!(
-            flows(crate::walk::FileKind::TypeScript, "src/main.ts", source),
-            vec![]
-        );
-        // The same call on the Segment SDK is a flow.
-        let sdk = source.replace("'./lib/analytics'", "'@segment/analytics-next'");
-        assert_eq!(
-            flows(crate::walk::FileKind::TypeScript, "src/main.ts", &sdk),
-            vec![("segment".to_string(), "location".to_string(), 3)]
-        );
-    }
-
-    #[test]
-    fn generic_collection_verbs_need_a_receiver_naming_the_sdk() {
-        let source = "import mixpanel from 'mixpanel-browser';\n\
-            navigator.geolocation.getCurrentPosition((p) => {\n\
-              const params = new URLSearchParams();\n\
-              params.set('lat', p.coords.latitude);\n\
-              mixpanel.set('lat', p.coords.latitude);\n\
-            });\n";
-        assert_eq!(
-            flows(crate::walk::FileKind::JavaScript, "src/main.js", source),
-            vec![("mixpanel".to_string(), "location".to_string(), 5)]
-        );
-    }
-
-    #[test]
-    fn this_method_call_hops_into_the_class_method() {
-        let source = "import posthog from 'posthog-js';\n\
-            class Tracker {\n\
-              report(coords) {\n\
-                posthog.capture('fix', { lat: coords.latitude });\n\
-              }\n\
-              start() {\n\
-                navigator.geolocation.getCurrentPosition((p) => this.report(p.coords));\n\
-              }\n\
-            }\n";
-        assert_eq!(
-            flows(crate::walk::FileKind::JavaScript, "src/tracker.js", source),
-            vec![("posthog".to_string(), "location".to_string(), 4)]
-        );
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 //! Rust sources (Tauri back ends) lowered to [`SourceIr`] with `syn`.
 //!
-//! Follows the lowering rules of [`crate::extract::ir`]. Rust specifics:
+//! Follows the rules of [`crate::extract::ir::lowering`]. Rust specifics:
 //! - `use` trees become one import per leaf (`posthog_rs::Client`, `a::b::*`, aliases
 //!   as bindings); `extern crate x as y;` too. A multi-segment path to another crate
 //!   used in code (`tauri_plugin_geolocation::init()`) is a qualified reference;
@@ -33,10 +33,11 @@ use syn::{
 };
 
 use crate::extract::FileInput;
-use crate::extract::ir::{
-    AssignIr, CallId, CallIr, FunctionIr, Import, Op, Read, SourceIr, ValueIr,
-};
+use crate::extract::ir::lowering::{Builder, FunctionOrder, call_value, var};
+use crate::extract::ir::{CallId, Op, Read, SourceIr, ValueIr};
 use crate::model::Location;
+use depth::too_deep;
+use syntax::{expr_start, pat_start, render};
 
 /// syn parses recursively: deeper bracket nesting than this is refused before parsing
 /// so a hostile or generated file cannot overflow the stack.
@@ -113,135 +114,12 @@ fn parse_and_lower(path: &str, text: &str) -> Result<SourceIr, String> {
     lowerer.finish()
 }
 
-/// Where the text nests deeper than syn can safely parse: brackets nested more than
-/// [`MAX_BRACKET_NESTING`] levels, or a run of more than [`MAX_PREFIX_RUN`] prefix
-/// operators (`- - - x`, `&&&&x`, `|| || ||`), which syn also parses recursively.
-/// Comments, strings and character literals are skipped.
-fn too_deep(text: &str) -> Option<(usize, usize, String)> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut prefix_run = 0usize;
-    let mut i = 0;
-    let at = |i: usize| {
-        let (line, column) = crate::model::line_column(text, i);
-        (line as usize, column as usize)
-    };
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if matches!(byte, b'-' | b'!' | b'*' | b'&' | b'|') {
-            prefix_run += 1;
-            if prefix_run > MAX_PREFIX_RUN {
-                let (line, column) = at(i);
-                return Some((
-                    line,
-                    column,
-                    format!("more than {MAX_PREFIX_RUN} operators in a row"),
-                ));
-            }
-        } else if !byte.is_ascii_whitespace() {
-            prefix_run = 0;
-        }
-        match byte {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut comment_depth = 1;
-                i += 2;
-                while i < bytes.len() && comment_depth > 0 {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        comment_depth += 1;
-                        i += 1;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        comment_depth -= 1;
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
-                && (i == 0 || !is_ident_byte(bytes[i - 1])) =>
-            {
-                // r"..." or r#"..."#: find the closing quote followed by as many hashes.
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while bytes.get(j) == Some(&b'#') {
-                    hashes += 1;
-                    j += 1;
-                }
-                if bytes.get(j) == Some(&b'"') {
-                    j += 1;
-                    while j < bytes.len() {
-                        let closing_hashes = bytes
-                            .get(j + 1..)
-                            .unwrap_or_default()
-                            .iter()
-                            .take_while(|&&b| b == b'#')
-                            .count();
-                        if bytes[j] == b'"' && closing_hashes >= hashes {
-                            j += 1 + hashes;
-                            break;
-                        }
-                        j += 1;
-                    }
-                    i = j;
-                    continue;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            // '(' as a character literal; lifetimes ('a) have no closing quote there.
-            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
-            b'\'' if bytes.get(i + 1) == Some(&b'\\') => {
-                i += 2;
-                while i < bytes.len() && bytes[i] != b'\'' {
-                    i += 1;
-                }
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_BRACKET_NESTING {
-                    let (line, column) = at(i);
-                    return Some((
-                        line,
-                        column,
-                        format!("brackets nest more than {MAX_BRACKET_NESTING} levels"),
-                    ));
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
 struct Lowerer<'a> {
-    path: &'a str,
-    imports: Vec<Import>,
+    b: Builder<'a>,
     referenced: BTreeSet<String>,
     /// Modules this file declares (`mod diary;`): paths starting with one are the
     /// crate's own code, written `self::…` in the imports.
     local_modules: BTreeSet<String>,
-    finished: Vec<FunctionIr>,
-    /// Functions being lowered, innermost last; the bottom one is `<top>`.
-    stack: Vec<FunctionIr>,
-    next_call: u32,
     depth: usize,
     too_deep: bool,
     closure_depth: usize,
@@ -250,18 +128,9 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     fn new(path: &'a str) -> Self {
         Lowerer {
-            path,
-            imports: Vec::new(),
+            b: Builder::new(path, ""),
             referenced: BTreeSet::new(),
             local_modules: BTreeSet::new(),
-            finished: Vec::new(),
-            stack: vec![FunctionIr {
-                name: "<top>".to_string(),
-                params: Vec::new(),
-                ops: Vec::new(),
-                at: Location::new(path, 1, 1),
-            }],
-            next_call: 0,
             depth: 0,
             too_deep: false,
             closure_depth: 0,
@@ -274,44 +143,28 @@ impl<'a> Lowerer<'a> {
                 "nesting too deep to analyse safely (more than {MAX_DEPTH} levels)"
             ));
         }
-        let mut functions: Vec<FunctionIr> = self.stack.drain(..).collect();
-        functions.append(&mut self.finished);
         // `use diary::capture;` after `mod diary;` (2018 uniform paths) is first-party.
-        for import in &mut self.imports {
+        for import in self.b.imports_mut() {
             let first = import.path.split("::").next().unwrap_or_default();
             if self.local_modules.contains(first) {
                 import.path = format!("self::{}", import.path);
             }
         }
-        Ok(SourceIr {
-            imports: self.imports,
-            functions,
-        })
+        Ok(self.b.finish(FunctionOrder::Closed))
     }
 
     fn loc(&self, span: Span) -> Location {
         let start = span.start();
-        Location::new(self.path, start.line as u32, start.column as u32 + 1)
+        Location::new(self.b.path, start.line as u32, start.column as u32 + 1)
     }
 
     fn emit(&mut self, op: Op) {
-        if let Some(function) = self.stack.last_mut() {
-            function.ops.push(op);
-        }
+        self.b.op(op);
     }
 
     fn assign(&mut self, targets: Vec<String>, value: ValueIr, at: Span) {
-        if targets.is_empty() {
-            return;
-        }
         let at = self.loc(at);
-        self.emit(Op::Assign(AssignIr { targets, value, at }));
-    }
-
-    fn call_id(&mut self) -> CallId {
-        let id = CallId(self.next_call);
-        self.next_call += 1;
-        id
+        self.b.assign(targets, value, at);
     }
 
     // ---- items ----
@@ -333,12 +186,7 @@ impl<'a> Lowerer<'a> {
                     .as_ref()
                     .map_or_else(|| name.clone(), |(_, alias)| alias.to_string());
                 let at = self.loc(e.extern_token.span);
-                self.imports.push(Import {
-                    path: name,
-                    bindings: vec![binding],
-                    qualified_reference: false,
-                    at,
-                });
+                self.b.import(name, vec![binding], false, at);
             }
             Item::Fn(f) => self.function(&f.sig, &f.block),
             Item::Impl(i) => {
@@ -361,12 +209,8 @@ impl<'a> Lowerer<'a> {
                 // A declared module is a first-party name in scope, like an import.
                 let name = m.ident.to_string();
                 if self.local_modules.insert(name.clone()) {
-                    self.imports.push(Import {
-                        path: name.clone(),
-                        bindings: vec![name],
-                        qualified_reference: false,
-                        at: self.loc(m.ident.span()),
-                    });
+                    self.b
+                        .import(name.clone(), vec![name], false, self.loc(m.ident.span()));
                 }
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     self.item(item);
@@ -410,12 +254,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     (joined(prefix, &name), name)
                 };
-                self.imports.push(Import {
-                    path,
-                    bindings: vec![binding],
-                    qualified_reference: false,
-                    at: at.clone(),
-                });
+                self.b.import(path, vec![binding], false, at.clone());
             }
             UseTree::Rename(r) => {
                 let name = r.ident.to_string();
@@ -424,19 +263,12 @@ impl<'a> Lowerer<'a> {
                 } else {
                     joined(prefix, &name)
                 };
-                self.imports.push(Import {
-                    path,
-                    bindings: vec![r.rename.to_string()],
-                    qualified_reference: false,
-                    at: at.clone(),
-                });
+                self.b
+                    .import(path, vec![r.rename.to_string()], false, at.clone());
             }
-            UseTree::Glob(_) => self.imports.push(Import {
-                path: joined(prefix, "*"),
-                bindings: Vec::new(),
-                qualified_reference: false,
-                at: at.clone(),
-            }),
+            UseTree::Glob(_) => self
+                .b
+                .import(joined(prefix, "*"), Vec::new(), false, at.clone()),
             UseTree::Group(g) => {
                 for tree in &g.items {
                     self.use_tree(tree, prefix, at);
@@ -453,21 +285,15 @@ impl<'a> Lowerer<'a> {
                 FnArg::Typed(t) => pattern_names(&t.pat, &mut params),
             }
         }
-        self.stack.push(FunctionIr {
-            name: sig.ident.to_string(),
-            params,
-            ops: Vec::new(),
-            at: self.loc(sig.fn_token.span),
-        });
+        let at = self.loc(sig.fn_token.span);
+        self.b.begin(sig.ident.to_string(), params, at);
         let saved_closure_depth = std::mem::take(&mut self.closure_depth);
         let tail = self.block(block);
         if block_has_tail(block) {
             self.emit(Op::Return(tail));
         }
         self.closure_depth = saved_closure_depth;
-        if let Some(done) = self.stack.pop() {
-            self.finished.push(done);
-        }
+        self.b.end();
     }
 
     // ---- statements ----
@@ -540,7 +366,9 @@ impl<'a> Lowerer<'a> {
                 // Only local variables carry data: `None`, `MAX`, `Foo::BAR` are names
                 // of constants, variants and types.
                 match segments.as_slice() {
-                    [name] if name.starts_with(|c: char| c.is_lowercase() || c == '_') => var(name),
+                    [name] if name.starts_with(|c: char| c.is_lowercase() || c == '_') => {
+                        var(name, Vec::new())
+                    }
                     _ => ValueIr::default(),
                 }
             }
@@ -761,17 +589,15 @@ impl<'a> Lowerer<'a> {
         match left {
             Expr::Field(f) => {
                 let receiver_value = self.expr(&f.base);
-                let id = self.call_id();
                 let at = self.loc(span);
-                self.emit(Op::Call(CallIr {
-                    id,
-                    receiver: Some(render(&f.base)),
+                self.b.call(
+                    Some(render(&f.base)),
                     receiver_value,
-                    method: member_name(&f.member),
-                    args: vec![value],
-                    args_text: String::new(),
+                    &member_name(&f.member),
+                    vec![value],
+                    String::new(),
                     at,
-                }));
+                );
                 ValueIr::default()
             }
             Expr::Index(i) => {
@@ -815,23 +641,19 @@ impl<'a> Lowerer<'a> {
                 arg_values.push(self.expr(arg));
             }
         }
-        let id = self.call_id();
         let at = self.loc(at);
-        self.emit(Op::Call(CallIr {
-            id,
+        let id = self.b.call(
             receiver,
             receiver_value,
-            method,
-            args: arg_values,
-            args_text: rendered.join(", "),
+            &method,
+            arg_values,
+            rendered.join(", "),
             at,
-        }));
+        );
         for closure in closures {
             self.closure(closure, Some(id));
         }
-        ValueIr {
-            reads: vec![Read::Call(id)],
-        }
+        call_value(id)
     }
 
     fn closure(&mut self, closure: &syn::ExprClosure, call: Option<CallId>) {
@@ -840,47 +662,12 @@ impl<'a> Lowerer<'a> {
             pattern_names(input, &mut params);
         }
         if let Some(id) = call {
-            self.assign(
-                params,
-                ValueIr {
-                    reads: vec![Read::Call(id)],
-                },
-                closure.or1_token.span,
-            );
+            let at = self.loc(closure.or1_token.span);
+            self.b.bind_callback(params, id, at);
         }
         self.closure_depth += 1;
         self.expr(&closure.body);
         self.closure_depth -= 1;
-    }
-
-    /// Reads of a macro's arguments: as expressions where they parse, else the variable
-    /// paths among the tokens. Format strings add their inline captures.
-    fn macro_reads(&mut self, mac: &Macro) -> ValueIr {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        match parser.parse2(mac.tokens.clone()) {
-            Ok(args) => {
-                let mut value = self.exprs(&args);
-                if FORMAT_MACROS.contains(&name.as_str()) {
-                    for arg in &args {
-                        if let Expr::Lit(lit) = arg
-                            && let Lit::Str(s) = &lit.lit
-                        {
-                            value.reads.extend(format_captures(&s.value()));
-                        }
-                    }
-                }
-                value
-            }
-            Err(_) => ValueIr {
-                reads: token_reads(mac.tokens.clone()),
-            },
-        }
     }
 
     /// A path into another crate used in code.
@@ -892,23 +679,9 @@ impl<'a> Lowerer<'a> {
             && first.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let path = segments.join("::");
         if external && self.referenced.insert(path.clone()) {
-            let at = at.map_or_else(|| Location::new(self.path, 1, 1), |s| self.loc(s));
-            self.imports.push(Import {
-                path,
-                bindings: Vec::new(),
-                qualified_reference: true,
-                at,
-            });
+            let at = at.map_or_else(|| Location::new(self.b.path, 1, 1), |s| self.loc(s));
+            self.b.import(path, Vec::new(), true, at);
         }
-    }
-}
-
-fn var(name: &str) -> ValueIr {
-    ValueIr {
-        reads: vec![Read::Var {
-            name: name.to_string(),
-            members: Vec::new(),
-        }],
     }
 }
 
@@ -955,660 +728,8 @@ fn expr_targets(expr: &Expr, targets: &mut Vec<String>) {
     }
 }
 
-/// The first token's span of an expression, where it can be found without `printing`.
-fn expr_start(expr: &Expr) -> Option<Span> {
-    match expr {
-        Expr::Path(p) => p
-            .path
-            .leading_colon
-            .as_ref()
-            .map(|c| c.spans[0])
-            .or_else(|| p.path.segments.first().map(|s| s.ident.span())),
-        Expr::MethodCall(m) => expr_start(&m.receiver).or(Some(m.method.span())),
-        Expr::Call(c) => expr_start(&c.func),
-        Expr::Field(f) => expr_start(&f.base),
-        Expr::Try(t) => expr_start(&t.expr),
-        Expr::Await(a) => expr_start(&a.base),
-        Expr::Index(i) => expr_start(&i.expr),
-        Expr::Cast(c) => expr_start(&c.expr),
-        Expr::Paren(p) => Some(p.paren_token.span.open()),
-        Expr::Tuple(t) => Some(t.paren_token.span.open()),
-        Expr::Array(a) => Some(a.bracket_token.span.open()),
-        Expr::Reference(r) => Some(r.and_token.spans[0]),
-        Expr::Macro(m) => m.mac.path.segments.first().map(|s| s.ident.span()),
-        Expr::Struct(s) => s.path.segments.first().map(|x| x.ident.span()),
-        Expr::Lit(l) => lit_span(&l.lit),
-        Expr::Unary(u) => expr_start(&u.expr),
-        Expr::Closure(c) => Some(c.or1_token.span),
-        Expr::Block(b) => Some(b.block.brace_token.span.open()),
-        _ => None,
-    }
-}
-
-fn pat_start(pat: &Pat) -> Option<Span> {
-    match pat {
-        Pat::Ident(p) => Some(p.ident.span()),
-        Pat::TupleStruct(t) => t.path.segments.first().map(|s| s.ident.span()),
-        Pat::Struct(s) => s.path.segments.first().map(|s| s.ident.span()),
-        Pat::Path(p) => p.path.segments.first().map(|s| s.ident.span()),
-        Pat::Tuple(t) => Some(t.paren_token.span.open()),
-        Pat::Or(o) => o.cases.first().and_then(pat_start),
-        _ => None,
-    }
-}
-
-fn lit_span(lit: &Lit) -> Option<Span> {
-    Some(match lit {
-        Lit::Str(l) => l.span(),
-        Lit::ByteStr(l) => l.span(),
-        Lit::CStr(l) => l.span(),
-        Lit::Byte(l) => l.span(),
-        Lit::Char(l) => l.span(),
-        Lit::Int(l) => l.span(),
-        Lit::Float(l) => l.span(),
-        Lit::Bool(l) => l.span,
-        _ => return None,
-    })
-}
-
-/// Compact text of an expression (no whitespace), for receivers: paths, fields and
-/// calls are spelled out; anything else is `_`.
-fn render(expr: &Expr) -> String {
-    match expr {
-        Expr::Path(p) => {
-            let mut out = if p.path.leading_colon.is_some() {
-                "::".to_string()
-            } else {
-                String::new()
-            };
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            out.push_str(&segments.join("::"));
-            out
-        }
-        Expr::Field(f) => format!("{}.{}", render(&f.base), member_name(&f.member)),
-        Expr::MethodCall(m) => {
-            let args: Vec<String> = m.args.iter().map(render).collect();
-            format!("{}.{}({})", render(&m.receiver), m.method, args.join(","))
-        }
-        Expr::Call(c) => {
-            let args: Vec<String> = c.args.iter().map(render).collect();
-            format!("{}({})", render(&c.func), args.join(","))
-        }
-        Expr::Paren(p) => format!("({})", render(&p.expr)),
-        Expr::Reference(r) => format!("&{}", render(&r.expr)),
-        Expr::Try(t) => format!("{}?", render(&t.expr)),
-        Expr::Await(a) => format!("{}.await", render(&a.base)),
-        Expr::Index(i) => format!("{}[{}]", render(&i.expr), render(&i.index)),
-        Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => s.token().to_string(),
-            Lit::Int(i) => i.token().to_string(),
-            Lit::Float(f) => f.token().to_string(),
-            Lit::Bool(b) => b.value.to_string(),
-            Lit::Char(c) => c.token().to_string(),
-            _ => "_".to_string(),
-        },
-        Expr::Macro(m) => {
-            let segments: Vec<String> = m
-                .mac
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            format!("{}!(..)", segments.join("::"))
-        }
-        Expr::Unary(u) => render(&u.expr),
-        Expr::Cast(c) => render(&c.expr),
-        _ => "_".to_string(),
-    }
-}
-
-/// `{name}` and `{name:?}` captures of a format string (not `{}`, `{0}` or `{{`).
-fn format_captures(format: &str) -> Vec<Read> {
-    let mut reads = Vec::new();
-    let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        if let Some(escaped) = after.strip_prefix('{') {
-            rest = escaped;
-            continue;
-        }
-        let Some(close) = after.find('}') else { break };
-        let inner = &after[..close];
-        let name = inner.split(':').next().unwrap_or("").trim();
-        let is_ident = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if is_ident {
-            reads.push(Read::Var {
-                name: name.to_string(),
-                members: Vec::new(),
-            });
-        }
-        rest = &after[close + 1..];
-    }
-    reads
-}
-
-/// Variable paths (`pos.coords.latitude`) among a macro's tokens, for bodies that are
-/// not expressions: identifiers followed by `(`, `!` or `::` are names of things, not
-/// values; keywords and string contents are skipped.
-fn token_reads(tokens: TokenStream) -> Vec<Read> {
-    let mut reads = Vec::new();
-    let mut stack = vec![tokens];
-    while let Some(stream) = stack.pop() {
-        let trees: Vec<TokenTree> = stream.into_iter().collect();
-        let mut i = 0;
-        while i < trees.len() {
-            match &trees[i] {
-                TokenTree::Group(g) => {
-                    if g.delimiter() != Delimiter::None || !g.stream().is_empty() {
-                        stack.push(g.stream());
-                    }
-                    i += 1;
-                }
-                TokenTree::Ident(ident) => {
-                    let name = ident.to_string();
-                    let punct_before = |back: usize| match i.checked_sub(back).map(|k| &trees[k]) {
-                        Some(TokenTree::Punct(p)) => Some(p.as_char()),
-                        _ => None,
-                    };
-                    // `.name` is a member and `::name` a path segment, not a variable.
-                    let preceded_by_dot_or_path = punct_before(1) == Some('.')
-                        || (punct_before(1) == Some(':') && punct_before(2) == Some(':'));
-                    let mut members = Vec::new();
-                    let mut j = i + 1;
-                    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(m))) =
-                        (trees.get(j), trees.get(j + 1))
-                    {
-                        if p.as_char() != '.' {
-                            break;
-                        }
-                        members.push(m.to_string());
-                        j += 2;
-                    }
-                    let names_a_thing = match trees.get(j) {
-                        Some(TokenTree::Punct(p)) => p.as_char() == '!' || p.as_char() == ':',
-                        Some(TokenTree::Group(g)) => {
-                            g.delimiter() == Delimiter::Parenthesis && members.is_empty()
-                        }
-                        _ => false,
-                    };
-                    if !preceded_by_dot_or_path && !names_a_thing && !is_keyword(&name) {
-                        reads.push(Read::Var { name, members });
-                    }
-                    i = j.max(i + 1);
-                }
-                _ => i += 1,
-            }
-        }
-    }
-    reads
-}
-
-fn is_keyword(name: &str) -> bool {
-    matches!(
-        name,
-        "true"
-            | "false"
-            | "null"
-            | "let"
-            | "mut"
-            | "ref"
-            | "as"
-            | "in"
-            | "if"
-            | "else"
-            | "match"
-            | "for"
-            | "while"
-            | "loop"
-            | "fn"
-            | "move"
-            | "return"
-            | "self"
-            | "Self"
-            | "crate"
-            | "super"
-            | "struct"
-            | "enum"
-            | "impl"
-            | "pub"
-            | "use"
-            | "where"
-    )
-}
-
+mod depth;
+mod macros;
+mod syntax;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::flutter::pubspec::test_catalog;
-
-    fn try_lower(text: &str) -> Result<SourceIr, String> {
-        let catalog = test_catalog();
-        let input = FileInput {
-            path: "src-tauri/src/main.rs",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
-        lower(&input)
-    }
-
-    fn lower_text(text: &str) -> SourceIr {
-        try_lower(text).expect("lowering succeeds")
-    }
-
-    fn function<'i>(ir: &'i SourceIr, name: &str) -> &'i FunctionIr {
-        ir.functions
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("no function {name}"))
-    }
-
-    fn render_value(value: &ValueIr) -> String {
-        let reads: Vec<String> = value
-            .reads
-            .iter()
-            .map(|r| match r {
-                Read::Var { name, members } if members.is_empty() => name.clone(),
-                Read::Var { name, members } => format!("{name}.{}", members.join(".")),
-                Read::Call(id) => format!("#{}", id.0),
-            })
-            .collect();
-        format!("[{}]", reads.join(","))
-    }
-
-    fn render_ops(function: &FunctionIr) -> Vec<String> {
-        function
-            .ops
-            .iter()
-            .map(|op| match op {
-                Op::Call(c) => {
-                    let args: Vec<String> = c.args.iter().map(render_value).collect();
-                    format!(
-                        "#{} {}{}({}) @{}:{}",
-                        c.id.0,
-                        c.receiver
-                            .as_ref()
-                            .map(|r| format!("{r}{}.", render_value(&c.receiver_value)))
-                            .unwrap_or_default(),
-                        c.method,
-                        args.join(" "),
-                        c.at.line,
-                        c.at.column
-                    )
-                }
-                Op::Assign(a) => format!(
-                    "{} = {} @{}:{}",
-                    a.targets.join(","),
-                    render_value(&a.value),
-                    a.at.line,
-                    a.at.column
-                ),
-                Op::Return(v) => format!("return {}", render_value(v)),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn use_trees_and_extern_crates() {
-        let ir = lower_text(
-            "use posthog_rs::{Client, Event as PhEvent, self};\nuse tauri_plugin_geolocation::*;\nuse ::serde::Serialize;\nextern crate posthog_rs as ph;\n",
-        );
-        let imports: Vec<_> = ir
-            .imports
-            .iter()
-            .map(|i| {
-                (
-                    i.path.as_str(),
-                    i.bindings.join(","),
-                    i.at.line,
-                    i.at.column,
-                )
-            })
-            .collect();
-        assert_eq!(
-            imports,
-            vec![
-                ("posthog_rs::Client", "Client".to_string(), 1, 1),
-                ("posthog_rs::Event", "PhEvent".to_string(), 1, 1),
-                ("posthog_rs", "posthog_rs".to_string(), 1, 1),
-                ("tauri_plugin_geolocation::*", String::new(), 2, 1),
-                ("::serde::Serialize", "Serialize".to_string(), 3, 1),
-                ("posthog_rs", "ph".to_string(), 4, 1),
-            ]
-        );
-        assert!(ir.imports.iter().all(|i| !i.qualified_reference));
-    }
-
-    #[test]
-    fn position_flows_through_let_try_and_await_to_the_sink() {
-        let ir = lower_text(
-            r#"
-async fn share(app: AppHandle, client: &Client) -> Result<(), String> {
-    let position = app.geolocation().get_current_position(None).map_err(|e| e.to_string())?;
-    let mut event = posthog_rs::Event::new("moved", "device");
-    event.insert_prop("lat", position.coords.latitude).ok();
-    client.capture(event).await.map_err(|e| e.to_string())
-}
-"#,
-        );
-        let share = function(&ir, "share");
-        assert_eq!(share.params, vec!["app", "client"]);
-        assert_eq!(
-            render_ops(share),
-            vec![
-                "#0 app[app].geolocation() @3:20",
-                "#1 app.geolocation()[#0].get_current_position([]) @3:20",
-                "#2 app.geolocation().get_current_position(None)[#1].map_err([]) @3:20",
-                "e = [#2] @3:73",
-                "#3 e[e].to_string() @3:77",
-                "position = [#2] @3:5",
-                "#4 posthog_rs::Event[].new([] []) @4:21",
-                "event = [#4] @4:5",
-                "#5 event[event].insert_prop([] [position.coords.latitude]) @5:5",
-                "#6 event.insert_prop(\"lat\",position.coords.latitude)[#5].ok() @5:5",
-                "#7 client[client].capture([event]) @6:5",
-                "#8 client.capture(event).await[#7].map_err([]) @6:5",
-                "e = [#8] @6:41",
-                "#9 e[e].to_string() @6:45",
-                "return [#8]",
-            ]
-        );
-        let references: Vec<_> = ir
-            .imports
-            .iter()
-            .filter(|i| i.qualified_reference)
-            .map(|i| (i.path.as_str(), i.at.line, i.at.column))
-            .collect();
-        assert_eq!(references, vec![("posthog_rs::Event::new", 4, 21)]);
-    }
-
-    #[test]
-    fn path_calls_split_receiver_and_method() {
-        let ir = lower_text(
-            "fn main() {\n    tauri::Builder::default()\n        .plugin(tauri_plugin_geolocation::init())\n        .run(ctx);\n    let p = Geolocation::get_current_position(opts);\n    helper(p);\n}\n",
-        );
-        assert_eq!(
-            render_ops(function(&ir, "main")),
-            vec![
-                "#0 tauri::Builder[].default() @2:5",
-                "#1 tauri_plugin_geolocation[].init() @3:17",
-                "#2 tauri::Builder::default()[#0].plugin([#1]) @2:5",
-                "#3 tauri::Builder::default().plugin(tauri_plugin_geolocation::init())[#2].run([ctx]) @2:5",
-                "#4 Geolocation[].get_current_position([opts]) @5:13",
-                "p = [#4] @5:5",
-                "#5 helper([p]) @6:5",
-            ]
-        );
-        let references: Vec<_> = ir
-            .imports
-            .iter()
-            .filter(|i| i.qualified_reference)
-            .map(|i| i.path.as_str())
-            .collect();
-        assert_eq!(
-            references,
-            vec!["tauri::Builder::default", "tauri_plugin_geolocation::init"]
-        );
-    }
-
-    #[test]
-    fn format_macros_read_arguments_and_inline_captures() {
-        let ir = lower_text(
-            r#"fn f(lat: f64, pos: Position) {
-    let a = format!("{}", lat);
-    let b = format!("{lat:.4} {{literal}} {0}", pos.coords.longitude);
-    println!("{b}");
-    let c = json!({"lat": pos.coords.latitude, "n": count(x)});
-    let d = vec![lat; 3];
-}
-"#,
-        );
-        assert_eq!(
-            render_ops(function(&ir, "f")),
-            vec![
-                "a = [lat] @2:5",
-                "b = [pos.coords.longitude,lat] @3:5",
-                "c = [pos.coords.latitude,x] @5:5",
-                "d = [lat] @6:5",
-            ]
-        );
-    }
-
-    #[test]
-    fn struct_literals_tuples_and_destructuring() {
-        let ir = lower_text(
-            r#"fn f(p: Position) -> Payload {
-    let Payload { lat, lon: longitude } = make(p);
-    let (a, _b) = (p.coords.latitude, 1);
-    let payload = Payload { lat: p.coords.latitude, lon, ..Default::default() };
-    payload
-}
-"#,
-        );
-        assert_eq!(
-            render_ops(function(&ir, "f")),
-            vec![
-                "#0 make([p]) @2:43",
-                "lat,longitude = [#0] @2:5",
-                "a,_b = [p.coords.latitude] @3:5",
-                "#1 Default[].default() @4:60",
-                "payload = [p.coords.latitude,lon,#1] @4:5",
-                "return [payload]",
-            ]
-        );
-    }
-
-    #[test]
-    fn control_flow_patterns_and_comparisons() {
-        let ir = lower_text(
-            r#"fn f(rx: Receiver<Position>) {
-    if let Some(pos) = last_known() { send(pos.coords.latitude); }
-    for update in rx.iter() { send(update); }
-    match watch() {
-        Ok(p) if p.coords.accuracy < 10.0 => send(p),
-        _ => {}
-    }
-    let near = distance(a, b) < 5.0 && ok;
-    total += delta;
-    state.last = pos;
-    cache[0] = pos;
-}
-"#,
-        );
-        assert_eq!(
-            render_ops(function(&ir, "f")),
-            vec![
-                "#0 last_known() @2:24",
-                "pos = [#0] @2:8",
-                "#1 send([pos.coords.latitude]) @2:39",
-                "#2 rx[rx].iter() @3:19",
-                "update = [#2] @3:5",
-                "#3 send([update]) @3:31",
-                "#4 watch() @4:11",
-                "p = [#4] @5:9",
-                "#5 send([p]) @5:46",
-                "#6 distance([a] [b]) @8:16",
-                "near = [] @8:5",
-                "total = [delta,total] @9:5",
-                "#7 state[state].last([pos]) @10:5",
-                "cache = [pos,cache] @11:5",
-            ]
-        );
-    }
-
-    #[test]
-    fn impl_trait_nested_functions_and_closures() {
-        let ir = lower_text(
-            r#"const KEY: &str = env!("KEY");
-struct Tracker;
-impl Tracker {
-    fn track(&self, pos: Position) -> u32 {
-        fn inner(x: u32) -> u32 { x }
-        let f = |q: u32| { return q; };
-        return inner(1);
-    }
-}
-trait Report { fn report(&self) { log(self); } fn required(&self); }
-mod nested { pub fn deep() { go(); } }
-"#,
-        );
-        let names: Vec<_> = ir.functions.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, vec!["<top>", "inner", "track", "report", "deep"]);
-        assert_eq!(render_ops(&ir.functions[0]), vec!["KEY = [] @1:7"]);
-        assert_eq!(function(&ir, "track").params, vec!["self", "pos"]);
-        assert_eq!(
-            render_ops(function(&ir, "track")),
-            vec!["f = [] @6:9", "#0 inner([]) @7:16", "return [#0]"]
-        );
-        assert_eq!(render_ops(function(&ir, "inner")), vec!["return [x]"]);
-        assert_eq!(function(&ir, "track").at.line, 4);
-    }
-
-    #[test]
-    fn comments_and_strings_produce_nothing() {
-        let ir = lower_text(
-            "// client.capture(position)\n/* posthog_rs::client(\"k\") */\nfn f() { let s = \"posthog_rs::client(key)\"; }\n",
-        );
-        assert!(ir.imports.is_empty());
-        assert_eq!(render_ops(function(&ir, "f")), vec!["s = [] @3:10"]);
-    }
-
-    #[test]
-    fn syntax_errors_are_reported_with_position() {
-        let error = try_lower("fn main() {\n    let x = ;\n}\n").expect_err("invalid");
-        assert!(
-            error.starts_with("Rust syntax not understood at 2:"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn deep_bracket_nesting_is_refused_before_parsing() {
-        let deep = format!("fn f() {{ {}1{} }}", "(".repeat(600), ")".repeat(600));
-        let error = try_lower(&deep).expect_err("too deep");
-        assert!(
-            error.starts_with("nesting too deep to parse safely"),
-            "{error}"
-        );
-        // Brackets inside strings, comments and char literals do not count.
-        let quoted = format!(
-            "fn f() {{ let s = \"{}\"; let c = '('; /* {} */ }}\n// {}\n",
-            "(".repeat(600),
-            "[".repeat(600),
-            "{".repeat(600)
-        );
-        assert!(try_lower(&quoted).is_ok());
-        let raw = format!("fn f() {{ let s = r#\"{}\"#; }}", "(".repeat(600));
-        assert!(try_lower(&raw).is_ok());
-    }
-
-    #[test]
-    fn nesting_just_under_the_limit_fits_a_worker_stack() {
-        let nested = format!(
-            "fn f() {{ let x = {}a{}; }}",
-            "(".repeat(MAX_BRACKET_NESTING - 2),
-            ")".repeat(MAX_BRACKET_NESTING - 2)
-        );
-        let result = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(2 << 20)
-                .spawn_scoped(s, || try_lower(&nested).map(|ir| ir.functions.len()))
-                .expect("spawn")
-                .join()
-                .expect("no stack overflow")
-        });
-        assert_eq!(result, Ok(2));
-        for (kind, open, close) in [("braces", "{", "}"), ("calls", "f(", ")")] {
-            let nested = format!(
-                "fn f() {{ let x = {}1{}; }}",
-                open.repeat(MAX_BRACKET_NESTING - 2),
-                close.repeat(MAX_BRACKET_NESTING - 2)
-            );
-            assert!(try_lower(&nested).is_ok(), "{kind}");
-        }
-    }
-
-    #[test]
-    fn long_prefix_operator_runs_are_refused() {
-        let text = format!("fn f() {{ let x = {}1; }}", "- ".repeat(MAX_PREFIX_RUN + 1));
-        let error = try_lower(&text).expect_err("too deep");
-        assert!(error.contains("operators in a row"), "{error}");
-        let fine = format!(
-            "fn f() {{ let x = {}1; }}\n// {}\n",
-            "-".repeat(10),
-            "-".repeat(1000)
-        );
-        assert!(try_lower(&fine).is_ok());
-    }
-
-    #[test]
-    fn format_capture_parsing() {
-        let names: Vec<String> = format_captures("{a} {b:?} {} {0} {{c}} {d.e} {_f:>8}")
-            .into_iter()
-            .map(|r| match r {
-                Read::Var { name, .. } => name,
-                Read::Call(_) => String::new(),
-            })
-            .collect();
-        assert_eq!(names, vec!["a", "b", "_f"]);
-    }
-
-    /// Every prefix of a real file (cut on char boundaries): never a panic.
-    fn prefixes(text: &str) -> impl Iterator<Item = &str> {
-        (0..=text.len())
-            .step_by(5)
-            .filter(|&end| text.is_char_boundary(end))
-            .map(|end| &text[..end])
-    }
-
-    #[test]
-    fn truncated_inputs_never_panic() {
-        let text = include_str!("../../../fixtures/tauri/geo-analytics/src-tauri/src/main.rs");
-        let full = lower_text(text);
-        assert!(full.calls().any(|(_, c)| c.method == "insert_prop"));
-        let failures = prefixes(text).filter(|p| try_lower(p).is_err()).count();
-        assert!(failures > 0, "most prefixes are not valid Rust");
-    }
-
-    /// `(sdk, capability, sink line)` of every flow the full pipeline finds in `text`.
-    use crate::extract::test_flows as flows;
-
-    #[test]
-    fn declared_modules_are_first_party_imports() {
-        let ir = try_lower("mod diary;\nuse diary::capture;\nuse posthog_rs::Event;\n")
-            .expect("lowered");
-        let paths: Vec<&str> = ir.imports.iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec!["self::diary", "self::diary::capture", "posthog_rs::Event"]
-        );
-    }
-
-    #[test]
-    fn local_capture_function_is_not_the_posthog_sink() {
-        let body = "fn f(app: AppHandle) {\n\
-            let end = app.geolocation().get_current_position(None).unwrap();\n\
-            capture(&format!(\"{}\", end.coords.latitude));\n\
-            }\n";
-        let imported = format!("mod diary;\nuse diary::capture;\nuse posthog_rs::Event;\n{body}");
-        let local = format!("use posthog_rs::Event;\nfn capture(_: &str) {{}}\n{body}");
-        let sdk = format!("use posthog_rs::{{capture, Event}};\n{body}");
-        let kind = crate::walk::FileKind::Rust;
-        assert_eq!(flows(kind, "src/lib.rs", &imported), vec![]);
-        assert_eq!(flows(kind, "src/lib.rs", &local), vec![]);
-        assert_eq!(
-            flows(kind, "src/lib.rs", &sdk),
-            vec![("posthog".to_string(), "location".to_string(), 4)]
-        );
-    }
-}
+mod tests;
