@@ -40,12 +40,7 @@ fn sensitive_kotlin(bytes: usize) -> String {
 }
 
 fn input<'a>(path: &'a str, text: &'a str) -> FileInput<'a> {
-    FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: catalog(),
-    }
+    FileInput::new(path, text.as_bytes(), text, catalog())
 }
 
 #[divan::bench(args = [4 * 1024, 64 * 1024, 1024 * 1024])]

@@ -821,12 +821,7 @@ mod tests {
 
     fn run(path: &str, text: &str, settings: bool) -> FileFacts {
         let catalog = Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         if settings {
             extract_settings(&input)
         } else {
@@ -1188,12 +1183,7 @@ project(':analytics').projectDir = new File(settingsDir, '../shared/analytics')
         let catalog = Catalog::embedded().expect("catalog");
         for (end, _) in tricky.char_indices() {
             let text = &tricky[..end];
-            let input = FileInput {
-                path: "build.gradle",
-                bytes: text.as_bytes(),
-                text,
-                catalog: &catalog,
-            };
+            let input = FileInput::new("build.gradle", text.as_bytes(), text, &catalog);
             extract_build(&input);
             extract_settings(&input);
         }

@@ -413,12 +413,7 @@ mod tests {
     fn run(f: fn(&FileInput) -> FileFacts, bytes: &[u8]) -> FileFacts {
         let catalog = test_support::catalog();
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let input = FileInput {
-            path: "App/Info.plist",
-            bytes,
-            text: &text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("App/Info.plist", bytes, &text, &catalog);
         f(&input)
     }
 

@@ -849,12 +849,7 @@ mod tests {
 
     fn lower_text(source: &str) -> SourceIr {
         let catalog = test_support::catalog();
-        let input = FileInput {
-            path: "App/Main.swift",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("App/Main.swift", source.as_bytes(), source, &catalog);
         lower(&input).expect("parses")
     }
 
@@ -1106,12 +1101,7 @@ func g() -> Int { compute(a) }
 "#;
         // The real catalog: its `location` API names the `LocationManager` receiver.
         let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "App/Finder.swift",
-            bytes: source.as_bytes(),
-            text: source,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("App/Finder.swift", source.as_bytes(), source, &catalog);
         let ir = lower(&input).expect("parses");
         assert_eq!(
             render(function(&ir, "f")),

@@ -615,12 +615,7 @@ mod tests {
 
     fn run(f: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         f(&input)
     }
 
@@ -727,12 +722,12 @@ mod tests {
 
     fn run_embedded(text: &str) -> Vec<String> {
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "App.xcodeproj/project.pbxproj",
-            bytes: text.as_bytes(),
+        let input = FileInput::new(
+            "App.xcodeproj/project.pbxproj",
+            text.as_bytes(),
             text,
-            catalog: &catalog,
-        };
+            &catalog,
+        );
         let facts = extract_pbxproj(&input);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
         summary(&facts.evidence)
@@ -745,12 +740,12 @@ mod tests {
         // The linked products are recorded for the linker (lock-file pins).
         let text = firebase_pbxproj(&["FirebaseMessaging", "plugin:Lint", "FirebaseMessaging"]);
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "App.xcodeproj/project.pbxproj",
-            bytes: text.as_bytes(),
-            text: &text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(
+            "App.xcodeproj/project.pbxproj",
+            text.as_bytes(),
+            &text,
+            &catalog,
+        );
         let markers: Vec<(u32, Marker)> = extract_pbxproj(&input)
             .markers
             .into_iter()
@@ -794,12 +789,7 @@ mod tests {
     fn xcodegen_products_refine_shared_package() {
         let text = "packages:\n  Firebase:\n    url: https://github.com/firebase/firebase-ios-sdk\n    from: 11.0.0\ntargets:\n  App:\n    type: application\n    dependencies:\n      - package: Firebase\n        product: FirebaseMessaging\n  Widget:\n    type: app-extension\n    dependencies:\n      - package: Firebase\n        product: FirebaseCrashlytics\n";
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "project.yml",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("project.yml", text.as_bytes(), text, &catalog);
         let facts = extract_xcodegen(&input);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
         assert_eq!(

@@ -894,12 +894,7 @@ mod tests {
 
     fn lower_text(text: &str) -> SourceIr {
         let catalog = test_catalog();
-        let input = FileInput {
-            path: "lib/main.dart",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("lib/main.dart", text.as_bytes(), text, &catalog);
         lower(&input).expect("lowering succeeds")
     }
 
@@ -1235,12 +1230,7 @@ mod tests {
             ")".repeat(depth)
         );
         let catalog = test_catalog();
-        let input = FileInput {
-            path: "lib/deep.dart",
-            bytes: text.as_bytes(),
-            text: &text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("lib/deep.dart", text.as_bytes(), &text, &catalog);
         // Run on a thread with the small stack rayon workers get.
         let result = std::thread::scope(|s| {
             std::thread::Builder::new()
@@ -1269,12 +1259,7 @@ mod tests {
         assert!(full.calls().any(|(_, c)| c.method == "logEvent"));
         for prefix in prefixes(text) {
             let catalog = test_catalog();
-            let input = FileInput {
-                path: "lib/main.dart",
-                bytes: prefix.as_bytes(),
-                text: prefix,
-                catalog: &catalog,
-            };
+            let input = FileInput::new("lib/main.dart", prefix.as_bytes(), prefix, &catalog);
             assert!(lower(&input).is_ok());
         }
     }

@@ -1126,12 +1126,7 @@ mod tests {
 
     fn lower_as(path: &str, text: &str) -> SourceIr {
         let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         lower(&input, path.ends_with(".ts") || path.ends_with(".tsx")).expect("lowered")
     }
 
@@ -1462,12 +1457,7 @@ mod tests {
         );
         assert_eq!(bundled_reason("src/a.js", "const a = 1;\n"), None);
         let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-        let input = FileInput {
-            path: "dist/main.js",
-            bytes: long_line.as_bytes(),
-            text: &long_line,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("dist/main.js", long_line.as_bytes(), &long_line, &catalog);
         assert!(lower(&input, false).is_err());
     }
 

@@ -217,12 +217,7 @@ mod tests {
 
     fn run(text: &str) -> FileFacts {
         let catalog = test_catalog();
-        let input = FileInput {
-            path: "src-tauri/Cargo.toml",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("src-tauri/Cargo.toml", text.as_bytes(), text, &catalog);
         extract(&input)
     }
 
