@@ -40,12 +40,7 @@ fn sensitive_kotlin(bytes: usize) -> String {
 }
 
 fn input<'a>(path: &'a str, text: &'a str) -> FileInput<'a> {
-    FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: catalog(),
-    }
+    FileInput::new(path, text.as_bytes(), text, catalog())
 }
 
 #[divan::bench(args = [4 * 1024, 64 * 1024, 1024 * 1024])]
@@ -160,4 +155,35 @@ fn package_json(bencher: divan::Bencher) {
             &input("web/package.json", divan::black_box(&text)),
         )
     });
+}
+
+/// A `project.pbxproj` of `configurations` build configurations of 40 settings each
+/// (about 1.6 KB per configuration) with one usage key at the end: the cost must grow
+/// linearly with the number of settings.
+fn large_pbxproj(configurations: usize) -> String {
+    let mut objects = String::new();
+    for c in 0..configurations {
+        objects.push_str(&format!(
+            "\t\tC{c:023} /* Debug {c} */ = {{\n\t\t\tisa = XCBuildConfiguration;\n\t\t\tbuildSettings = {{\n"
+        ));
+        for s in 0..40 {
+            objects.push_str(&format!("\t\t\t\tSETTING_{s} = \"value {s}\";\n"));
+        }
+        objects.push_str("\t\t\t};\n\t\t\tname = Debug;\n\t\t};\n");
+    }
+    objects.push_str("\t\tD0 = {\n\t\t\tisa = XCBuildConfiguration;\n\t\t\tbuildSettings = {\n\t\t\t\tINFOPLIST_KEY_NSMicrophoneUsageDescription = \"Voice memos.\";\n\t\t\t};\n\t\t};\n");
+    format!("// !$*UTF8*$!\n{{\n\tobjects = {{\n{objects}\t}};\n}}\n")
+}
+
+#[divan::bench(args = [100, 1000, 10_000])]
+fn pbxproj_build_settings(bencher: divan::Bencher, configurations: usize) {
+    let text = large_pbxproj(configurations);
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| {
+            extract::extract(
+                FileKind::XcodeProject,
+                &input("App.xcodeproj/project.pbxproj", divan::black_box(&text)),
+            )
+        });
 }

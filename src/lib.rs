@@ -17,6 +17,7 @@ pub mod link;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod position;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -206,12 +206,7 @@ fn analyse_file(
             "nests deeper than {MAX_NESTING} levels (at least {depth}); not parsed, to keep the scan bounded"
         ));
     }
-    let input = FileInput {
-        path: relative,
-        bytes: &bytes,
-        text: &text,
-        catalog,
-    };
+    let input = FileInput::new(relative, &bytes, &text, catalog);
     // A bug in one extractor must not take the scan down: it becomes PL900.
     let extracted = quietly_caught(|| extract::extract(kind, &input));
     match extracted {

@@ -24,11 +24,6 @@ fn pick<'a>(
 
 fn run_extractor(kind: FileKind, path: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    let input = FileInput {
-        path,
-        bytes,
-        text: &text,
-        catalog: catalog(),
-    };
+    let input = FileInput::new(path, bytes, &text, catalog());
     let _ = extract::extract(kind, &input);
 }

@@ -29,12 +29,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(bytes);
-    let input = FileInput {
-        path,
-        bytes,
-        text: &text,
-        catalog: catalog(),
-    };
+    let input = FileInput::new(path, bytes, &text, catalog());
     let lowered = match kind {
         FileKind::Kotlin => kotlin::lower(&input),
         FileKind::Java => java::lower(&input),

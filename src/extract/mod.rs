@@ -16,7 +16,10 @@ pub mod rust;
 
 use crate::catalog::{Catalog, Language};
 use crate::ecosystem::{self, Reader};
+use std::sync::OnceLock;
+
 use crate::model::{FileFacts, Location};
+use crate::position::LineIndex;
 use crate::walk::FileKind;
 
 /// One file handed to an extractor.
@@ -28,13 +31,32 @@ pub struct FileInput<'a> {
     /// The text, decoded from UTF-8 (BOM stripped) or UTF-16; lossy for stray bytes.
     pub text: &'a str,
     pub catalog: &'a Catalog,
+    /// Built on the first position asked for: most source files never need one.
+    lines: OnceLock<LineIndex>,
 }
 
-impl FileInput<'_> {
-    /// Location of byte `offset` of `text`.
-    pub fn at(&self, offset: usize) -> Location {
-        Location::at_offset(self.path, self.text, offset)
+impl<'a> FileInput<'a> {
+    pub fn new(path: &'a str, bytes: &'a [u8], text: &'a str, catalog: &'a Catalog) -> Self {
+        Self {
+            path,
+            bytes,
+            text,
+            catalog,
+            lines: OnceLock::new(),
+        }
     }
+
+    /// The line index of `text`, shared by every position asked of this file.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
+    /// Location of byte `offset` of `text` (column in characters).
+    pub fn at(&self, offset: usize) -> Location {
+        let (line, column) = self.lines().line_column(offset);
+        Location::new(self.path, line, column)
+    }
+
     /// Location of a 1-based line and column.
     pub fn loc(&self, line: u32, column: u32) -> Location {
         Location::new(self.path, line, column)
@@ -83,12 +105,7 @@ fn extract_source(
 #[cfg(test)]
 pub(crate) fn test_flows(kind: FileKind, path: &str, text: &str) -> Vec<(String, String, u32)> {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let input = FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new(path, text.as_bytes(), text, &catalog);
     extract(kind, &input)
         .evidence
         .into_iter()

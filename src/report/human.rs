@@ -13,6 +13,7 @@ use miette::{
 use super::Report;
 use crate::finding::{Finding, Severity};
 use crate::policy::PolicyOrigin;
+use crate::position::LineIndex;
 use crate::rules;
 
 pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -22,13 +23,12 @@ pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Resul
             "note: no privlint.yaml found: using the `{name}` preset (run `privlint init` to write one)\n"
         )?;
     }
-    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    let mut sources: HashMap<String, Option<Source>> = HashMap::new();
     for finding in report.findings {
-        let text = sources
+        let source = sources
             .entry(finding.at.path.clone())
-            .or_insert_with(|| read_text(report.root, &finding.at.path))
-            .clone();
-        let diagnostic = FindingDiagnostic::new(finding, text);
+            .or_insert_with(|| read_text(report.root, &finding.at.path).map(Source::new));
+        let diagnostic = FindingDiagnostic::new(finding, source.as_ref());
         let mut rendered = String::new();
         let result = if graphical {
             GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
@@ -90,18 +90,25 @@ fn read_text(root: &std::path::Path, path: &str) -> Option<String> {
     (!text.contains('\0')).then_some(text)
 }
 
-/// Byte offset of a 1-based line and column (characters) in `text`.
-fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
-    let mut start = 0usize;
-    for _ in 1..line {
-        start += text[start..].find('\n')? + 1;
+/// A file shown in snippets, with its line index (read once however many findings).
+struct Source {
+    text: String,
+    lines: LineIndex,
+}
+
+impl Source {
+    fn new(text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Source { text, lines }
     }
-    let line_text = text[start..].split('\n').next().unwrap_or("");
-    let col = line_text
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(line_text.len(), |(i, _)| i);
-    Some(start + col)
+
+    /// Byte offset of a 1-based line and column (characters), and the length of the
+    /// token there.
+    fn span(&self, line: u32, column: u32) -> Option<(usize, usize)> {
+        // Line 0 never comes from an extractor; it stands for the first line.
+        let offset = self.lines.offset(line.max(1), column)?;
+        Some((offset, token_len(&self.text, offset)))
+    }
 }
 
 /// Length of the token at `offset`, for a readable underline.
@@ -123,23 +130,21 @@ struct FindingDiagnostic {
 }
 
 impl FindingDiagnostic {
-    fn new(finding: &Finding, text: Option<String>) -> FindingDiagnostic {
+    fn new(finding: &Finding, source: Option<&Source>) -> FindingDiagnostic {
         let rule = rules::lookup(finding.code);
         let mut notes = Vec::new();
         let mut labels = Vec::new();
-        if let Some(text) = &text
-            && let Some(offset) = offset_of(text, finding.at.line, finding.at.column)
-        {
+        if let Some(span) = source.and_then(|s| s.span(finding.at.line, finding.at.column)) {
             labels.push(LabeledSpan::new_primary_with_span(
                 Some(finding.rule.to_string()),
-                (offset, token_len(text, offset)),
+                span,
             ));
         }
         for related in &finding.related {
             let same_file = related.at.path == finding.at.path;
-            let offset = text.as_deref().filter(|_| same_file).and_then(|t| {
-                offset_of(t, related.at.line, related.at.column).map(|o| (o, token_len(t, o)))
-            });
+            let offset = source
+                .filter(|_| same_file)
+                .and_then(|s| s.span(related.at.line, related.at.column));
             match offset {
                 Some(span) => labels.push(LabeledSpan::new_with_span(
                     Some(related.message.clone()),
@@ -177,7 +182,7 @@ impl FindingDiagnostic {
                 Severity::Note => miette::Severity::Advice,
             },
             help,
-            source: text.map(|t| NamedSource::new(finding.at.path.clone(), t)),
+            source: source.map(|s| NamedSource::new(finding.at.path.clone(), s.text.clone())),
             labels,
         }
     }

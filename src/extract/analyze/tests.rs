@@ -4,12 +4,7 @@ use crate::model::EvidenceKind;
 
 fn presences(path: &str, text: &str) -> Vec<(String, Presence)> {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new(path, text.as_bytes(), text, &catalog);
     let ir = crate::extract::javascript::lower::lower(&input, false).expect("lowered");
     analyze(&input, Language::Javascript, &ir)
         .evidence
@@ -24,12 +19,7 @@ fn presences(path: &str, text: &str) -> Vec<(String, Presence)> {
 /// The flows found in one source file: `(sdk, line)` of each sink.
 fn flows(path: &str, text: &str) -> Vec<(String, u32)> {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new(path, text.as_bytes(), text, &catalog);
     let (language, ir) = match path.rsplit('.').next() {
         Some("kt") => (
             Language::Kotlin,

@@ -113,12 +113,12 @@ mod tests {
 
     fn run(xml: &str) -> FileFacts {
         let catalog = Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "app/src/main/AndroidManifest.xml",
-            bytes: xml.as_bytes(),
-            text: xml,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(
+            "app/src/main/AndroidManifest.xml",
+            xml.as_bytes(),
+            xml,
+            &catalog,
+        );
         extract(&input)
     }
 

@@ -127,12 +127,7 @@ mod tests {
 
     fn run(text: &str) -> FileFacts {
         let catalog = Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "gradle/libs.versions.toml",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("gradle/libs.versions.toml", text.as_bytes(), text, &catalog);
         extract(&input)
     }
 

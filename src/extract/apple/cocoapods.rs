@@ -249,12 +249,7 @@ mod tests {
 
     fn run(f: fn(&FileInput) -> FileFacts, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
-        let input = FileInput {
-            path: "ios/Podfile",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("ios/Podfile", text.as_bytes(), text, &catalog);
         f(&input)
     }
 

@@ -1,8 +1,9 @@
 //! Info.plist (XML or binary) and PrivacyInfo.xcprivacy.
 //!
-//! The `plist` crate parses both encodings. Positions come from the XML text: each
-//! evidence is placed on its `<key>NAME</key>` (or `<string>VALUE</string>`) occurrence,
-//! searched in document order; a binary plist has no lines, so its facts sit at 1:1.
+//! The `plist` crate parses both encodings. Positions come from the XML tree (roxmltree):
+//! each evidence is placed on its `<key>NAME</key>` (or `<string>VALUE</string>`)
+//! element, searched in document order; a binary plist has no lines, so its facts sit
+//! at 1:1.
 
 use std::io::Cursor;
 
@@ -200,10 +201,10 @@ fn data_type_detail(data_type: &str, entry: Option<&Dictionary>) -> String {
 }
 
 /// Parse the file as a plist whose root is a dictionary; report why not otherwise.
-fn parse_dict<'a>(
-    input: &FileInput<'a>,
+fn parse_dict<'i, 'a>(
+    input: &'i FileInput<'a>,
     facts: &mut FileFacts,
-) -> Option<(Dictionary, Finder<'a>)> {
+) -> Option<(Dictionary, Finder<'i, 'a>)> {
     let binary = input.bytes.starts_with(b"bplist");
     let parsed = if binary {
         Value::from_reader(Cursor::new(input.bytes))
@@ -212,11 +213,7 @@ fn parse_dict<'a>(
         // byte offsets in errors aligned with it.
         Value::from_reader_xml(Cursor::new(input.text.as_bytes()))
     };
-    let finder = Finder {
-        input_path: input.path,
-        text: if binary { "" } else { input.text },
-        offset: 0,
-    };
+    let finder = Finder::new(input, binary);
     match parsed {
         Ok(Value::Dictionary(dict)) => Some((dict, finder)),
         Ok(_) => {
@@ -242,24 +239,62 @@ fn error_offset(message: &str) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// Finds where keys and string values sit in the XML text, in document order.
-struct Finder<'a> {
-    input_path: &'a str,
-    /// Empty for a binary plist.
-    text: &'a str,
+/// Where keys and string values sit in the XML text, in document order, read from the
+/// XML tree (roxmltree keeps every node's byte range).
+struct Finder<'i, 'a> {
+    input: &'i FileInput<'a>,
+    binary: bool,
+    /// Every `<key>` and `<string>` element: (is a key, its text, where its text starts).
+    nodes: Vec<(bool, String, usize)>,
     /// Top-level keys are searched from here on, so repeated nested keys do not steal them.
     offset: usize,
 }
 
-impl Finder<'_> {
-    fn loc_of(&self, offset: usize) -> Location {
-        Location::at_offset(self.input_path, self.text, offset)
+impl<'i, 'a> Finder<'i, 'a> {
+    fn new(input: &'i FileInput<'a>, binary: bool) -> Self {
+        let mut nodes = Vec::new();
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        };
+        // A text the plist crate accepts but roxmltree does not keeps its facts at 1:1.
+        if !binary && let Ok(doc) = roxmltree::Document::parse_with_options(input.text, options) {
+            for node in doc.descendants() {
+                let is_key = node.has_tag_name("key");
+                if !(is_key || node.has_tag_name("string")) {
+                    continue;
+                }
+                // The content starts after the opening tag, text or not.
+                let tag_len = if is_key {
+                    "<key>".len()
+                } else {
+                    "<string>".len()
+                };
+                let start = node
+                    .first_child()
+                    .map_or(node.range().start + tag_len, |child| child.range().start);
+                let text: String = node.children().filter_map(|c| c.text()).collect();
+                nodes.push((is_key, text, start));
+            }
+        }
+        Finder {
+            input,
+            binary,
+            nodes,
+            offset: 0,
+        }
     }
 
     fn binary_loc(&self) -> Option<Location> {
-        self.text
-            .is_empty()
-            .then(|| Location::new(self.input_path, 1, 1))
+        self.binary.then(|| self.input.loc(1, 1))
+    }
+
+    /// The first element of that kind and text at or after byte `from`.
+    fn find(&self, is_key: bool, text: &str, from: usize) -> Option<usize> {
+        self.nodes
+            .iter()
+            .find(|(k, t, at)| *k == is_key && *at >= from && t == text)
+            .map(|&(_, _, at)| at)
     }
 
     /// The `<key>NAME</key>` of a top-level key (first occurrence after the previous key).
@@ -267,16 +302,11 @@ impl Finder<'_> {
         if let Some(at) = self.binary_loc() {
             return Some(at);
         }
-        let needle = format!("<key>{}</key>", xml_escape(name));
         let found = self
-            .text
-            .get(self.offset..)
-            .and_then(|rest| rest.find(&needle))
-            .map(|i| i + self.offset)
-            .or_else(|| self.text.find(&needle))?;
-        self.offset = found + needle.len();
-        // Point at the key name, after `<key>`.
-        Some(self.loc_of(found + "<key>".len()))
+            .find(true, name, self.offset)
+            .or_else(|| self.find(true, name, 0))?;
+        self.offset = found + 1;
+        Some(self.input.at(found))
     }
 
     /// The `<string>VALUE</string>` after a location found earlier (or anywhere).
@@ -284,35 +314,11 @@ impl Finder<'_> {
         if let Some(at) = self.binary_loc() {
             return Some(at);
         }
-        let start = after.map_or(0, |loc| offset_of(self.text, loc));
-        let needle = format!("<string>{}</string>", xml_escape(value));
-        let found = self.text.get(start..)?.find(&needle)? + start;
-        Some(self.loc_of(found + "<string>".len()))
+        let start = after.map_or(Some(0), |loc| {
+            self.input.lines().offset(loc.line, loc.column)
+        })?;
+        self.find(false, value, start).map(|at| self.input.at(at))
     }
-}
-
-/// Byte offset of a 1-based line/column (columns in characters) in `text`.
-fn offset_of(text: &str, loc: &Location) -> usize {
-    let line_start = if loc.line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(loc.line as usize - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    let line = text.get(line_start..).unwrap_or("");
-    let column_bytes: usize = line
-        .chars()
-        .take(loc.column.saturating_sub(1) as usize)
-        .map(char::len_utf8)
-        .sum();
-    line_start + column_bytes
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A small catalog pinned for the iOS extractor tests, so they do not depend on the
@@ -416,12 +422,7 @@ mod tests {
     fn run(f: fn(&FileInput) -> FileFacts, bytes: &[u8]) -> FileFacts {
         let catalog = test_support::catalog();
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let input = FileInput {
-            path: "App/Info.plist",
-            bytes,
-            text: &text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("App/Info.plist", bytes, &text, &catalog);
         f(&input)
     }
 

@@ -402,12 +402,7 @@ mod tests {
 
     fn run(f: fn(&FileInput) -> FileFacts, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
-        let input = FileInput {
-            path: "Package.swift",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("Package.swift", text.as_bytes(), text, &catalog);
         f(&input)
     }
 
@@ -472,12 +467,7 @@ let package = Package(
 )
 "#;
         let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path: "Package.swift",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("Package.swift", text.as_bytes(), text, &catalog);
         let facts = extract_package_swift(&input);
         // The URL evidence stays (the linker refines it); the Crashlytics product names
         // its own SDK at the product line.

@@ -52,7 +52,7 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
             Some("XCBuildConfiguration") => {
                 let settings = object.get("buildSettings").and_then(PbxValue::entries);
                 for (key, offset, _) in settings.unwrap_or_default() {
-                    build_setting(input, key, input.at(*offset), &mut seen_keys, &mut facts);
+                    build_setting_at(input, key, *offset, &mut seen_keys, &mut facts);
                 }
             }
             Some("XCRemoteSwiftPackageReference") => {
@@ -90,6 +90,28 @@ fn build_setting(
     seen: &mut HashSet<String>,
     facts: &mut FileFacts,
 ) {
+    usage_setting(input, setting, || at, seen, facts);
+}
+
+/// [`build_setting`] at byte `offset`. The location is computed only for a setting
+/// that becomes evidence: a large project has tens of thousands of settings.
+fn build_setting_at(
+    input: &FileInput,
+    setting: &str,
+    offset: usize,
+    seen: &mut HashSet<String>,
+    facts: &mut FileFacts,
+) {
+    usage_setting(input, setting, || input.at(offset), seen, facts);
+}
+
+fn usage_setting(
+    input: &FileInput,
+    setting: &str,
+    at: impl FnOnce() -> Location,
+    seen: &mut HashSet<String>,
+    facts: &mut FileFacts,
+) {
     // Conditional settings look like `INFOPLIST_KEY_X[sdk=iphoneos*]`.
     let setting = setting.split('[').next().unwrap_or(setting).trim();
     let Some(key) = setting.strip_prefix(INFOPLIST_KEY_PREFIX) else {
@@ -97,7 +119,7 @@ fn build_setting(
     };
     let known = is_usage_key(key) || input.catalog.plist_key(key).is_some();
     if known && seen.insert(key.to_string()) {
-        usage_key_evidence(input.catalog, key, at, facts);
+        usage_key_evidence(input.catalog, key, at(), facts);
     }
 }
 
@@ -195,8 +217,13 @@ pub fn extract_xcconfig(input: &FileInput) -> FileFacts {
         let code = line.split("//").next().unwrap_or("");
         if let Some((setting, _)) = code.split_once('=') {
             let indent = setting.len() - setting.trim_start().len();
-            let at = input.at(line_start + indent);
-            build_setting(input, setting.trim(), at, &mut seen, &mut facts);
+            build_setting_at(
+                input,
+                setting.trim(),
+                line_start + indent,
+                &mut seen,
+                &mut facts,
+            );
         }
         line_start += line.len();
     }
@@ -615,12 +642,7 @@ mod tests {
 
     fn run(f: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> FileFacts {
         let catalog = test_support::catalog();
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         f(&input)
     }
 
@@ -712,6 +734,44 @@ mod tests {
         );
     }
 
+    /// A project with `configurations` build configurations of many ordinary settings
+    /// (some with non-ASCII values) and one usage key in the last configuration.
+    fn large_pbxproj(configurations: usize) -> String {
+        let mut objects = String::new();
+        for c in 0..configurations {
+            objects.push_str(&format!(
+                "\t\tC{c:023} /* Débogage {c} */ = {{\n\t\t\tisa = XCBuildConfiguration;\n\t\t\tbuildSettings = {{\n"
+            ));
+            for s in 0..40 {
+                objects.push_str(&format!("\t\t\t\tSETTING_{s} = \"valeur é€😀 {s}\";\n"));
+            }
+            if c + 1 == configurations {
+                objects.push_str(
+                    "\t\t\t\tINFOPLIST_KEY_NSMicrophoneUsageDescription = \"Mémos vocaux.\";\n",
+                );
+            }
+            objects.push_str("\t\t\t};\n\t\t\tname = Debug;\n\t\t};\n");
+        }
+        format!("// !$*UTF8*$!\n{{\n\tobjects = {{\n{objects}\t}};\n}}\n")
+    }
+
+    #[test]
+    fn pbxproj_locations_from_the_line_index_match_counting_from_the_start() {
+        let text = large_pbxproj(300);
+        let facts = run(extract_pbxproj, "Big.xcodeproj/project.pbxproj", &text);
+        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+        let offset = text.find("INFOPLIST_KEY_NSMicrophone").unwrap();
+        let counted = Location::at_offset("Big.xcodeproj/project.pbxproj", &text, offset);
+        assert_eq!(
+            summary(&facts.evidence),
+            vec![
+                format!("{}:5 purpose NSMicrophoneUsageDescription", counted.line),
+                format!("{}:5 declared microphone bg=false", counted.line),
+            ]
+        );
+        assert!(facts.evidence.iter().all(|e| e.at == counted));
+    }
+
     /// A pbxproj linking `products` from one firebase-ios-sdk package reference.
     fn firebase_pbxproj(products: &[&str]) -> String {
         let mut objects = String::from(
@@ -727,12 +787,12 @@ mod tests {
 
     fn run_embedded(text: &str) -> Vec<String> {
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "App.xcodeproj/project.pbxproj",
-            bytes: text.as_bytes(),
+        let input = FileInput::new(
+            "App.xcodeproj/project.pbxproj",
+            text.as_bytes(),
             text,
-            catalog: &catalog,
-        };
+            &catalog,
+        );
         let facts = extract_pbxproj(&input);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
         summary(&facts.evidence)
@@ -745,12 +805,12 @@ mod tests {
         // The linked products are recorded for the linker (lock-file pins).
         let text = firebase_pbxproj(&["FirebaseMessaging", "plugin:Lint", "FirebaseMessaging"]);
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "App.xcodeproj/project.pbxproj",
-            bytes: text.as_bytes(),
-            text: &text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(
+            "App.xcodeproj/project.pbxproj",
+            text.as_bytes(),
+            &text,
+            &catalog,
+        );
         let markers: Vec<(u32, Marker)> = extract_pbxproj(&input)
             .markers
             .into_iter()
@@ -794,12 +854,7 @@ mod tests {
     fn xcodegen_products_refine_shared_package() {
         let text = "packages:\n  Firebase:\n    url: https://github.com/firebase/firebase-ios-sdk\n    from: 11.0.0\ntargets:\n  App:\n    type: application\n    dependencies:\n      - package: Firebase\n        product: FirebaseMessaging\n  Widget:\n    type: app-extension\n    dependencies:\n      - package: Firebase\n        product: FirebaseCrashlytics\n";
         let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput {
-            path: "project.yml",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("project.yml", text.as_bytes(), text, &catalog);
         let facts = extract_xcodegen(&input);
         assert!(facts.problems.is_empty(), "{:?}", facts.problems);
         assert_eq!(

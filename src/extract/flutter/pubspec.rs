@@ -283,12 +283,7 @@ mod tests {
     use crate::model::Evidence;
 
     fn run(text: &str, f: fn(&FileInput) -> FileFacts, catalog: &Catalog) -> FileFacts {
-        let input = FileInput {
-            path: "app/pubspec.yaml",
-            bytes: text.as_bytes(),
-            text,
-            catalog,
-        };
+        let input = FileInput::new("app/pubspec.yaml", text.as_bytes(), text, catalog);
         f(&input)
     }
 

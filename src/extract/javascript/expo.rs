@@ -535,12 +535,7 @@ mod tests {
     use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(catalog: &Catalog, path: &str, text: &str) -> FileFacts {
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, catalog);
         extract(&input)
     }
 

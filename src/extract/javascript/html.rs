@@ -282,12 +282,12 @@ impl Page<'_, '_> {
                 return;
             }
         };
-        let script_input = FileInput {
-            path: self.input.path,
-            bytes: padded.as_bytes(),
-            text: &padded,
-            catalog: self.input.catalog,
-        };
+        let script_input = FileInput::new(
+            self.input.path,
+            padded.as_bytes(),
+            &padded,
+            self.input.catalog,
+        );
         let analysed = analyze::analyze(&script_input, Language::Javascript, &ir);
         // `analyze` recognises snippet globals in any script; this is the page's own
         // check, kept for globals it did not report (one presence per SDK per page).
@@ -428,12 +428,7 @@ mod tests {
     use crate::extract::javascript::package_json::{JS_TEST_CATALOG, test_catalog};
 
     fn run(catalog: &Catalog, path: &str, text: &str) -> FileFacts {
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, catalog);
         extract(&input)
     }
 
@@ -512,12 +507,7 @@ mod more_tests {
 
     fn run(path: &str, text: &str) -> FileFacts {
         let catalog = test_catalog(JS_TEST_CATALOG);
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         extract(&input)
     }
 
@@ -596,12 +586,7 @@ mod more_tests {
 
     fn embedded_sdks(path: &str, text: &str) -> Vec<(String, u32, u32)> {
         let catalog = Catalog::embedded().expect("catalog");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         sdks(&extract(&input))
     }
 

@@ -473,12 +473,7 @@ mod tests {
     use crate::model::{Evidence, Location};
 
     fn run(catalog: &Catalog, text: &str) -> FileFacts {
-        let input = FileInput {
-            path: "app/package.json",
-            bytes: text.as_bytes(),
-            text,
-            catalog,
-        };
+        let input = FileInput::new("app/package.json", text.as_bytes(), text, catalog);
         extract(&input)
     }
 
@@ -679,12 +674,7 @@ mod embedded_catalog_tests {
 
     fn run(extract: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> Vec<String> {
         let catalog = Catalog::embedded().expect("embedded catalog");
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         extract(&input)
             .evidence
             .iter()
@@ -753,12 +743,7 @@ mod truncation_tests {
         ] {
             for (cut, _) in text.char_indices() {
                 let prefix = &text[..cut];
-                let input = FileInput {
-                    path,
-                    bytes: prefix.as_bytes(),
-                    text: prefix,
-                    catalog: &catalog,
-                };
+                let input = FileInput::new(path, prefix.as_bytes(), prefix, &catalog);
                 match path {
                     "package.json" => drop(package_json::extract(&input)),
                     "index.html" => drop(html::extract(&input)),
@@ -768,12 +753,7 @@ mod truncation_tests {
             }
         }
         // The complete texts do produce evidence, so the loop exercised real paths.
-        let input = FileInput {
-            path: "index.html",
-            bytes: PAGE.as_bytes(),
-            text: PAGE,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("index.html", PAGE.as_bytes(), PAGE, &catalog);
         assert!(!html::extract(&input).evidence.is_empty());
     }
 }

@@ -10,6 +10,7 @@
 //! and the code that calls it.
 
 use toml::{Table, Value};
+use toml_edit::TableLike;
 
 use crate::catalog::IdKind;
 use crate::extract::FileInput;
@@ -28,7 +29,8 @@ pub fn extract(input: &FileInput) -> FileFacts {
             return facts;
         }
     };
-    let headers = TomlKeys::new(input.text);
+    // `toml` has accepted the text, so the span-keeping parser does too.
+    let spans = toml_edit::ImDocument::parse(input.text).ok();
     let mut tauri = false;
     for (table_path, deps) in shipping_tables(&root) {
         for (key, spec) in deps {
@@ -42,8 +44,9 @@ pub fn extract(input: &FileInput) -> FileFacts {
             let Some(sdk) = input.catalog.lookup(IdKind::Crate, package) else {
                 continue;
             };
-            let at = headers
-                .locate(&table_path, key)
+            let at = spans
+                .as_ref()
+                .and_then(|doc| dependency_offset(doc.as_table(), &table_path, key))
                 .map_or_else(|| input.loc(1, 1), |offset| input.at(offset));
             let renamed = if package == key {
                 String::new()
@@ -114,100 +117,19 @@ fn describe_spec(spec: &Value) -> String {
     }
 }
 
-/// Where keys are written in a TOML text: every `[table]` header and `key =` line, with
-/// the table path each key belongs to. Enough to place a dependency on its line whether
-/// it is written `name = ...` under `[dependencies]`, as a `[dependencies.name]` table,
-/// or as a dotted key.
-struct TomlKeys {
-    /// (full key path, byte offset of the key).
-    keys: Vec<(Vec<String>, usize)>,
-}
-
-impl TomlKeys {
-    fn new(text: &str) -> TomlKeys {
-        let mut keys = Vec::new();
-        let mut table: Vec<String> = Vec::new();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
-            let trimmed = line.trim_start();
-            let key_offset = start + (line.len() - trimmed.len());
-            if let Some(header) = trimmed.strip_prefix('[') {
-                let header = header.strip_prefix('[').unwrap_or(header);
-                let Some(end) = closing_bracket(header) else {
-                    continue;
-                };
-                table = split_key(&header[..end]);
-                keys.push((table.clone(), key_offset));
-            } else if let Some(eq) = unquoted_find(trimmed, '=') {
-                let mut path = table.clone();
-                path.extend(split_key(&trimmed[..eq]));
-                keys.push((path, key_offset));
-            }
-        }
-        TomlKeys { keys }
+/// Where dependency `name` of the table at `table_path` is written: its
+/// `[dependencies.name]` header when it has one, else its key.
+fn dependency_offset(root: &toml_edit::Table, table_path: &[String], name: &str) -> Option<usize> {
+    let mut table: &dyn TableLike = root;
+    for segment in table_path {
+        table = table.get(segment)?.as_table_like()?;
     }
-
-    /// Byte offset of dependency `name` of the table at `table_path`.
-    fn locate(&self, table_path: &[String], name: &str) -> Option<usize> {
-        let wanted = |path: &[String]| {
-            path.len() == table_path.len() + 1
-                && path[..table_path.len()] == *table_path
-                && path[table_path.len()] == name
-        };
-        self.keys
-            .iter()
-            .find(|(path, _)| wanted(path))
-            .map(|(_, offset)| *offset)
-    }
-}
-
-/// Index of the `]` closing a header, skipping quoted segments.
-fn closing_bracket(header: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in header.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, ']') => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Index of the first `needle` outside quotes.
-fn unquoted_find(text: &str, needle: char) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in text.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, '#') => return None,
-            (None, _) if c == needle => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// `target.'cfg(unix)'.dependencies` → `["target", "cfg(unix)", "dependencies"]`.
-fn split_key(key: &str) -> Vec<String> {
-    let mut segments = Vec::new();
-    let mut current = String::new();
-    let mut quote = None;
-    for c in key.chars() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, '.') => segments.push(std::mem::take(&mut current).trim().to_string()),
-            (Some(_), _) => current.push(c),
-            (None, _) => current.push(c),
-        }
-    }
-    segments.push(current.trim().to_string());
-    segments
+    let (key, item) = table.get_key_value(name)?;
+    let header = match item {
+        toml_edit::Item::Table(own) if !own.is_dotted() && !own.is_implicit() => own.span(),
+        _ => None,
+    };
+    header.or_else(|| key.span()).map(|span| span.start)
 }
 
 #[cfg(test)]
@@ -217,12 +139,7 @@ mod tests {
 
     fn run(text: &str) -> FileFacts {
         let catalog = test_catalog();
-        let input = FileInput {
-            path: "src-tauri/Cargo.toml",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("src-tauri/Cargo.toml", text.as_bytes(), text, &catalog);
         extract(&input)
     }
 
@@ -315,15 +232,16 @@ version = "0.3"
     }
 
     #[test]
-    fn key_splitting_respects_quotes() {
+    fn quoted_dotted_and_inline_table_forms_are_located_on_their_key() {
+        let text = "[dependencies]\n\"posthog-rs\" = \"0.3\"\n[target.'cfg(a.b)'.dependencies]\nposthog-rs.version = \"0.3\"\n[workspace]\ndependencies = { serde = \"1\", posthog-rs = \"0.3\" }\n";
         assert_eq!(
-            split_key("target.'cfg(target_os = \"ios\")'.dependencies"),
-            vec!["target", "cfg(target_os = \"ios\")", "dependencies"]
+            sdk_positions(&run(text)),
+            vec![
+                ("posthog".to_string(), 2, 1),
+                ("posthog".to_string(), 4, 1),
+                ("posthog".to_string(), 6, 31),
+            ]
         );
-        assert_eq!(split_key(" \"a.b\" . c "), vec!["a.b", "c"]);
-        assert_eq!(unquoted_find("a = \"=\"", '='), Some(2));
-        assert_eq!(unquoted_find("# a = b", '='), None);
-        assert_eq!(closing_bracket("a.'x]'.b]"), Some(8));
     }
 
     /// Every prefix of a real file (cut on char boundaries): never a panic.

@@ -242,12 +242,7 @@ mod tests {
 
     fn run(path: &str, text: &str, f: fn(&FileInput) -> FileFacts) -> FileFacts {
         let catalog = test_catalog();
-        let input = FileInput {
-            path,
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         f(&input)
     }
 

@@ -4,12 +4,7 @@ use crate::extract::ir::{CallIr, FunctionIr, Read};
 
 fn lower_java(source: &str) -> SourceIr {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path: "app/src/main/java/com/acme/Main.java",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("app/src/main/java/com/acme/Main.java", source.as_bytes(), source, &catalog);
     lower(&input).expect("parses")
 }
 
@@ -301,12 +296,7 @@ fn count_field_of_a_call_result_reads_nothing() {
 /// Lower and analyze a file: its flow evidence as (sdk, capability, sink line).
 fn flows(source: &str) -> Vec<(String, String, u32)> {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path: "app/src/main/java/com/acme/Main.java",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("app/src/main/java/com/acme/Main.java", source.as_bytes(), source, &catalog);
     let ir = lower(&input).expect("parses");
     let facts = crate::extract::analyze::analyze(&input, crate::catalog::Language::Java, &ir);
     facts
@@ -375,12 +365,7 @@ fn every_prefix_lowers_without_panicking() {
     let catalog = Catalog::embedded().expect("catalog");
     for (end, _) in source.char_indices() {
         let text = &source[..end];
-        let input = FileInput {
-            path: "Prefix.java",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("Prefix.java", text.as_bytes(), text, &catalog);
         assert!(lower(&input).is_ok());
     }
 }

@@ -4,12 +4,7 @@ use crate::extract::ir::{CallIr, FunctionIr};
 
 fn lower_kt(source: &str) -> SourceIr {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path: "app/src/main/java/com/acme/Main.kt",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("app/src/main/java/com/acme/Main.kt", source.as_bytes(), source, &catalog);
     lower(&input).expect("parses")
 }
 
@@ -440,12 +435,7 @@ fn every_prefix_lowers_without_panicking() {
     let catalog = Catalog::embedded().expect("catalog");
     for (end, _) in source.char_indices() {
         let text = &source[..end];
-        let input = FileInput {
-            path: "Prefix.kt",
-            bytes: text.as_bytes(),
-            text,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("Prefix.kt", text.as_bytes(), text, &catalog);
         assert!(lower(&input).is_ok());
     }
 }

@@ -4,12 +4,7 @@ use crate::extract::apple::plist::test_support;
 
 fn lower_text(source: &str) -> SourceIr {
     let catalog = test_support::catalog();
-    let input = FileInput {
-        path: "App/AppDelegate.m",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("App/AppDelegate.m", source.as_bytes(), source, &catalog);
     lower(&input).expect("parses")
 }
 
@@ -190,12 +185,7 @@ fn subscript_stores_compound_assignments_and_typed_receivers() {
 "#;
     // The real catalog: its `location` API names the `LocationManager` receiver.
     let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path: "T.m",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("T.m", source.as_bytes(), source, &catalog);
     let ir = lower(&input).expect("parses");
     assert_eq!(
         render(function(&ir, "go")),

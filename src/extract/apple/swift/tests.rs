@@ -3,12 +3,7 @@ use crate::extract::apple::plist::test_support;
 
 fn lower_text(source: &str) -> SourceIr {
     let catalog = test_support::catalog();
-    let input = FileInput {
-        path: "App/Main.swift",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("App/Main.swift", source.as_bytes(), source, &catalog);
     lower(&input).expect("parses")
 }
 
@@ -260,12 +255,7 @@ fn receivers_of_capability_apis_take_their_declared_type() {
 "#;
     // The real catalog: its `location` API names the `LocationManager` receiver.
     let catalog = crate::catalog::Catalog::embedded().expect("catalog");
-    let input = FileInput {
-        path: "App/Finder.swift",
-        bytes: source.as_bytes(),
-        text: source,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("App/Finder.swift", source.as_bytes(), source, &catalog);
     let ir = lower(&input).expect("parses");
     assert_eq!(
         render(function(&ir, "f")),

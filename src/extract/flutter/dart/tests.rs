@@ -4,12 +4,7 @@ use crate::extract::ir::FunctionIr;
 
 fn lower_text(text: &str) -> SourceIr {
     let catalog = test_catalog();
-    let input = FileInput {
-        path: "lib/main.dart",
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("lib/main.dart", text.as_bytes(), text, &catalog);
     lower(&input).expect("lowering succeeds")
 }
 
@@ -345,12 +340,7 @@ fn very_deep_nesting_is_refused_not_overflowed() {
         ")".repeat(depth)
     );
     let catalog = test_catalog();
-    let input = FileInput {
-        path: "lib/deep.dart",
-        bytes: text.as_bytes(),
-        text: &text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("lib/deep.dart", text.as_bytes(), &text, &catalog);
     // Run on a thread with the small stack rayon workers get.
     let result = std::thread::scope(|s| {
         std::thread::Builder::new()
@@ -379,12 +369,7 @@ fn truncated_inputs_never_panic() {
     assert!(full.calls().any(|(_, c)| c.method == "logEvent"));
     for prefix in prefixes(text) {
         let catalog = test_catalog();
-        let input = FileInput {
-            path: "lib/main.dart",
-            bytes: prefix.as_bytes(),
-            text: prefix,
-            catalog: &catalog,
-        };
+        let input = FileInput::new("lib/main.dart", prefix.as_bytes(), prefix, &catalog);
         assert!(lower(&input).is_ok());
     }
 }

@@ -3,12 +3,7 @@ use crate::extract::ir::Read;
 
 fn lower_as(path: &str, text: &str) -> SourceIr {
     let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-    let input = FileInput {
-        path,
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new(path, text.as_bytes(), text, &catalog);
     lower(&input, path.ends_with(".ts") || path.ends_with(".tsx")).expect("lowered")
 }
 
@@ -339,12 +334,7 @@ fn minified_and_bundled_files_are_skipped() {
     );
     assert_eq!(bundled_reason("src/a.js", "const a = 1;\n"), None);
     let catalog = crate::extract::javascript::package_json::test_catalog("{}");
-    let input = FileInput {
-        path: "dist/main.js",
-        bytes: long_line.as_bytes(),
-        text: &long_line,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("dist/main.js", long_line.as_bytes(), &long_line, &catalog);
     assert!(lower(&input, false).is_err());
 }
 

@@ -5,12 +5,7 @@ use crate::extract::ir::FunctionIr;
 
 fn try_lower(text: &str) -> Result<SourceIr, String> {
     let catalog = test_catalog();
-    let input = FileInput {
-        path: "src-tauri/src/main.rs",
-        bytes: text.as_bytes(),
-        text,
-        catalog: &catalog,
-    };
+    let input = FileInput::new("src-tauri/src/main.rs", text.as_bytes(), text, &catalog);
     lower(&input)
 }
 
