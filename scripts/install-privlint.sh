@@ -15,6 +15,7 @@
 #                                (https only; plain http only to 127.0.0.1/localhost)
 #        PRIVLINT_TARGET         override the detected Rust target triple
 set -euo pipefail
+shopt -s extglob
 
 usage() {
   echo "usage: install-privlint.sh VERSION DEST [--source DIR]" >&2
@@ -140,7 +141,7 @@ install_wheel() {
   [ -d "$bin" ] || bin="$dest/venv/Scripts"
   # --only-binary: a wheel for this platform or nothing (an sdist would compile).
   "$bin/python" -m pip install --disable-pip-version-check --quiet --only-binary=:all: \
-    "privlint==$version" >&2 || return 1
+    "privlint==$version" >&2 || { rm -rf "$dest/venv"; return 1; }
   say "installed privlint $version from PyPI"
   if [ -x "$bin/privlint" ]; then echo "$bin/privlint"; else echo "$bin/privlint.exe"; fi
 }
@@ -161,7 +162,8 @@ install_with_cargo() {
 
 # A previous install of the same version (restored by actions/cache) is used as it is.
 for previous in "$dest/bin/privlint" "$dest/bin/privlint.exe"; do
-  if [ -x "$previous" ] && [ "$("$previous" --version 2>/dev/null)" = "privlint $version" ]; then
+  # `privlint --version` prints "privlint 0.1.0 (catalog …)".
+  if [ -x "$previous" ] && [[ "$("$previous" --version 2>/dev/null)" == "privlint $version"?(" "*) ]]; then
     say "privlint $version is already installed in $dest"
     echo "$previous"
     exit 0
