@@ -338,6 +338,7 @@ fn release_target() -> Option<&'static str> {
 }
 
 #[test]
+#[allow(clippy::print_stderr)] // the measured time, shown with --nocapture
 fn action_installs_a_served_release_binary_and_comments_on_the_pull_request() {
     let Some(act_bin) = tool("act", "--version") else {
         return;
