@@ -16,6 +16,8 @@ pub struct IntroducedSdk {
     pub app: String,
     pub sdk: String,
     pub at: Location,
+    /// What the evidence says (the dependency, import or call), for the reviewer.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,7 @@ pub struct IntroducedCapability {
     /// "declared" or "used": how the first changed evidence grants it.
     pub how: &'static str,
     pub at: Location,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +37,7 @@ pub struct IntroducedTie {
     pub capability: String,
     pub kind: &'static str,
     pub at: Location,
+    pub detail: String,
 }
 
 /// What the files changed since `reference` contribute.
@@ -112,6 +116,7 @@ pub fn introduced(reference: &str, units: &[AppUnit], changed: &BTreeSet<String>
                     app: unit.root.clone(),
                     sdk: sdk.clone(),
                     at: e.at.clone(),
+                    detail: e.detail.clone(),
                 });
             }
         }
@@ -134,6 +139,7 @@ pub fn introduced(reference: &str, units: &[AppUnit], changed: &BTreeSet<String>
                     capability: capability.clone(),
                     how,
                     at: e.at.clone(),
+                    detail: e.detail.clone(),
                 });
             }
         }
@@ -148,6 +154,7 @@ pub fn introduced(reference: &str, units: &[AppUnit], changed: &BTreeSet<String>
                     capability: tie.capability.clone(),
                     kind: tie.kind.as_str(),
                     at: tie.at.clone(),
+                    detail: tie.detail.clone(),
                 });
             }
         }
@@ -284,6 +291,7 @@ mod tests {
                 app: ".".into(),
                 sdk: format!("sdk{i}"),
                 at: Location::new("build.gradle", 1, 1),
+                detail: String::new(),
             });
         }
         let lines = found.lines();

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use super::Report;
+use super::changes::{Introduced, SHOWN_PER_KIND};
 use crate::catalog::Catalog;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::link::AppUnit;
 use crate::policy::PolicyOrigin;
 
@@ -64,10 +65,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "No SDK, capability or tie has evidence in the changed files.\n"
             )?;
         } else {
-            for line in introduced.lines() {
-                writeln!(out, "- {}", cell(&line))?;
-            }
-            writeln!(out)?;
+            write_introduced(introduced, report, out)?;
         }
     }
 
@@ -105,6 +103,102 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The privacy diff: one row per SDK, capability and tie the change brings in, with its
+/// evidence and what the policy says about it (the findings on the same SDK/capability
+/// in that app, or that it passes).
+fn write_introduced(
+    introduced: &Introduced,
+    report: &Report,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "| New | What | Evidence | Policy |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    let evidence = |at: &crate::model::Location, detail: &str| {
+        let place = format!("`{}:{}`", code(&at.path), at.line);
+        if detail.is_empty() {
+            place
+        } else {
+            format!("{place} {}", cell(detail))
+        }
+    };
+    let in_app = |app: &str| {
+        if app == "." {
+            String::new()
+        } else {
+            format!(" in `{}`", code(app))
+        }
+    };
+    let mut rows = Vec::new();
+    capped_rows(&mut rows, &introduced.sdks, "SDKs", |s| {
+        let category = report.catalog.sdk(&s.sdk).map_or(String::new(), |d| {
+            format!(" ({})", cell(d.category.as_str()))
+        });
+        format!(
+            "| SDK | `{}`{category}{} | {} | {} |",
+            code(&s.sdk),
+            in_app(&s.app),
+            evidence(&s.at, &s.detail),
+            verdict(report.findings, &s.app, Some(&s.sdk), None)
+        )
+    });
+    capped_rows(&mut rows, &introduced.capabilities, "capabilities", |c| {
+        format!(
+            "| capability | `{}` {}{} | {} | {} |",
+            code(&c.capability),
+            c.how,
+            in_app(&c.app),
+            evidence(&c.at, &c.detail),
+            verdict(report.findings, &c.app, None, Some(&c.capability))
+        )
+    });
+    capped_rows(&mut rows, &introduced.ties, "ties", |t| {
+        format!(
+            "| tie | `{}` → `{}` ({}){} | {} | {} |",
+            code(&t.sdk),
+            code(&t.capability),
+            t.kind,
+            in_app(&t.app),
+            evidence(&t.at, &t.detail),
+            verdict(report.findings, &t.app, Some(&t.sdk), Some(&t.capability))
+        )
+    });
+    for row in rows {
+        writeln!(out, "{row}")?;
+    }
+    writeln!(out)
+}
+
+fn capped_rows<T>(rows: &mut Vec<String>, items: &[T], noun: &str, row: impl Fn(&T) -> String) {
+    rows.extend(items.iter().take(SHOWN_PER_KIND).map(row));
+    if items.len() > SHOWN_PER_KIND {
+        rows.push(format!(
+            "| … | and {} more {noun} | | |",
+            items.len() - SHOWN_PER_KIND
+        ));
+    }
+}
+
+/// The findings about exactly this SDK and/or capability in `app`, or "passes".
+fn verdict(findings: &[Finding], app: &str, sdk: Option<&str>, capability: Option<&str>) -> String {
+    let in_app = |path: &str| {
+        app == "." || path == app || path.strip_prefix(app).is_some_and(|r| r.starts_with('/'))
+    };
+    let mut seen = BTreeSet::new();
+    let verdicts: Vec<String> = findings
+        .iter()
+        .filter(|f| {
+            f.sdk.as_deref() == sdk && f.capability.as_deref() == capability && in_app(&f.at.path)
+        })
+        .filter(|f| seen.insert(f.code))
+        .map(|f| format!("**{}** `{}` {}", f.severity.as_str(), f.code, f.rule))
+        .collect();
+    if verdicts.is_empty() {
+        "passes".to_string()
+    } else {
+        verdicts.join("; ")
+    }
 }
 
 /// `privlint inventory --format markdown`: the per-app tables and where each fact is.
@@ -391,6 +485,7 @@ mod tests {
                 app: "app".into(),
                 sdk: "appsflyer".into(),
                 at: Location::new("app/build.gradle", 18, 5),
+                detail: "com.appsflyer:af-android-sdk:6.14.0".into(),
             }],
             ..Introduced::default()
         };
@@ -413,7 +508,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Policy: no `privlint.yaml` found, the `recommended` preset applies · 1 app · 4 files scanned\n"));
-        assert!(text.contains("### What the changes since `origin/main` introduce\n\n- SDK `appsflyer` in app at app/build.gradle:18\n"));
+        assert!(text.contains(
+            "### What the changes since `origin/main` introduce\n\n\
+             | New | What | Evidence | Policy |\n|---|---|---|---|\n\
+             | SDK | `appsflyer` (attribution) in `app` | `app/build.gradle:18` com.appsflyer:af-android-sdk:6.14.0 | passes |\n\n"
+        ), "{text}");
         assert!(text.contains(
             "| error | `PL301` capability-flows-to-sdk | `app/Reporter.kt:12:44` | flows \\| into &lt;SDK&gt; next |\n"
         ));

@@ -177,3 +177,55 @@ pub fn snapshot_checkout(dest: &Path) {
     }
     init_repo(dest);
 }
+
+/// `python3 -m http.server` serving `dir` on 127.0.0.1 (a free port), stopped on drop:
+/// a stand-in for GitHub's release downloads and a package index, with no network.
+pub struct LocalServer {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl LocalServer {
+    pub fn serve(dir: &Path) -> Option<LocalServer> {
+        use std::io::{BufRead, BufReader};
+        let python = find("python3").or_else(|| missing("python3"))?;
+        let mut child = Command::new(python)
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start python3 -m http.server");
+        let stdout = child.stdout.take().expect("server stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the server's first line");
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let port = line
+            .split_whitespace()
+            .skip_while(|w| *w != "port")
+            .nth(1)
+            .and_then(|p| p.parse::<u16>().ok())
+            .unwrap_or_else(|| panic!("no port in the server's line: {line:?}"));
+        Some(LocalServer {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
