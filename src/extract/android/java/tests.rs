@@ -4,7 +4,12 @@ use crate::extract::ir::{CallIr, FunctionIr, Read};
 
 fn lower_java(source: &str) -> SourceIr {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput::new("app/src/main/java/com/acme/Main.java", source.as_bytes(), source, &catalog);
+    let input = FileInput::new(
+        "app/src/main/java/com/acme/Main.java",
+        source.as_bytes(),
+        source,
+        &catalog,
+    );
     lower(&input).expect("parses")
 }
 
@@ -296,7 +301,12 @@ fn count_field_of_a_call_result_reads_nothing() {
 /// Lower and analyze a file: its flow evidence as (sdk, capability, sink line).
 fn flows(source: &str) -> Vec<(String, String, u32)> {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput::new("app/src/main/java/com/acme/Main.java", source.as_bytes(), source, &catalog);
+    let input = FileInput::new(
+        "app/src/main/java/com/acme/Main.java",
+        source.as_bytes(),
+        source,
+        &catalog,
+    );
     let ir = lower(&input).expect("parses");
     let facts = crate::extract::analyze::analyze(&input, crate::catalog::Language::Java, &ir);
     facts

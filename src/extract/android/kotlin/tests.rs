@@ -4,7 +4,12 @@ use crate::extract::ir::{CallIr, FunctionIr};
 
 fn lower_kt(source: &str) -> SourceIr {
     let catalog = Catalog::embedded().expect("catalog");
-    let input = FileInput::new("app/src/main/java/com/acme/Main.kt", source.as_bytes(), source, &catalog);
+    let input = FileInput::new(
+        "app/src/main/java/com/acme/Main.kt",
+        source.as_bytes(),
+        source,
+        &catalog,
+    );
     lower(&input).expect("parses")
 }
 
