@@ -92,3 +92,55 @@ fn an_interactive_scan_with_progress_exits() {
         "the findings follow the progress line: {seen}"
     );
 }
+
+/// A valid one-line `package.json` of 1 MB whose SDK sits far into the line: the
+/// graphical renderer on a terminal must not panic (miette does on such labels), and the
+/// finding still names its position.
+#[test]
+fn a_finding_on_a_megabyte_line_renders_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: util-linux `script` is not installed");
+        assert!(
+            std::env::var_os("PRIVLINT_REQUIRE_TOOLS").is_none(),
+            "`script` is required when PRIVLINT_REQUIRE_TOOLS is set"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut dependencies = String::new();
+    let mut i = 0;
+    while dependencies.len() < 1 << 20 {
+        dependencies.push_str(&format!("\"pkg-{i:06}\":\"1.0.0\","));
+        i += 1;
+    }
+    let manifest = format!(
+        "{{\"name\":\"app\",\"dependencies\":{{{dependencies}\"@segment/analytics-react-native\":\"2.0.0\"}}}}\n"
+    );
+    write(dir.path(), "package.json", &manifest);
+    let transcript = dir.path().join("transcript.txt");
+    let command = format!(
+        "'{}' scan '{}' --max-file-size 4194304 --fail-on never",
+        env!("CARGO_BIN_EXE_privlint"),
+        dir.path().join("package.json").display()
+    );
+    let status = Command::new("script")
+        .args(["-q", "-e", "-c", &command])
+        .arg(&transcript)
+        .current_dir(dir.path())
+        .env_remove("CI")
+        .env_remove("PRE_COMMIT")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run script");
+    let seen = String::from_utf8_lossy(&std::fs::read(&transcript).unwrap()).into_owned();
+    assert_eq!(status.code(), Some(0), "{seen}");
+    assert!(!seen.contains("panicked"), "{seen}");
+    assert!(seen.contains("PL102"), "{seen}");
+    assert!(
+        seen.contains("package.json:1:"),
+        "the position replaces the snippet: {seen}"
+    );
+}

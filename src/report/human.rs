@@ -90,6 +90,10 @@ fn read_text(root: &std::path::Path, path: &str) -> Option<String> {
     (!text.contains('\0')).then_some(text)
 }
 
+/// The longest source line shown in a snippet. Longer lines are unreadable in a terminal,
+/// and miette's graphical handler panics on a label far into a very long line.
+const MAX_SNIPPET_LINE_BYTES: usize = 1_000;
+
 /// A file shown in snippets, with its line index (read once however many findings).
 struct Source {
     text: String,
@@ -103,10 +107,16 @@ impl Source {
     }
 
     /// Byte offset of a 1-based line and column (characters), and the length of the
-    /// token there.
+    /// token there; `None` for a line too long to show (minified or generated files),
+    /// whose finding then prints its position instead of a snippet.
     fn span(&self, line: u32, column: u32) -> Option<(usize, usize)> {
         // Line 0 never comes from an extractor; it stands for the first line.
-        let offset = self.lines.offset(line.max(1), column)?;
+        let line = line.max(1);
+        let range = self.lines.line_range(line)?;
+        if range.len() > MAX_SNIPPET_LINE_BYTES {
+            return None;
+        }
+        let offset = self.lines.offset(line, column)?;
         Some((offset, token_len(&self.text, offset)))
     }
 }
