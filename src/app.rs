@@ -14,6 +14,7 @@ use crate::cli::{
 use crate::ecosystem;
 use crate::finding::{Finding, Severity};
 use crate::policy::{self, Policy, PolicyOrigin};
+use crate::report::human::Style as HumanStyle;
 use crate::report::{self, Format, Report};
 use crate::rules::{self, Rule};
 use crate::scan::{self, Analysis, ScanOptions};
@@ -462,8 +463,14 @@ fn disables_colour(no_color: Option<&std::ffi::OsStr>) -> bool {
     no_color.is_some_and(|v| !v.is_empty())
 }
 
-fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
-    match choice {
+/// How human output looks: narrated for screen readers when asked (`--narrate`, or a
+/// `TERM=dumb` terminal), coloured on a terminal that wants colour, and otherwise the same
+/// snippets without colour, as cargo prints in CI logs and pre-commit's captured output.
+fn human_style(choice: ColorChoice, narrate: bool, to_terminal: bool) -> HumanStyle {
+    if narrate || std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return HumanStyle::Narrated;
+    }
+    let colour = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -471,6 +478,11 @@ fn graphical(choice: ColorChoice, to_terminal: bool) -> bool {
                 && !no_color_requested()
                 && std::env::var("CLICOLOR").map_or(true, |v| v != "0")
         }
+    };
+    if colour {
+        HumanStyle::Colored
+    } else {
+        HumanStyle::Plain
     }
 }
 
@@ -516,7 +528,7 @@ fn scan_command(
         report::write(
             format,
             &report,
-            graphical(args.color, to_terminal),
+            human_style(args.color, args.narrate, to_terminal),
             &mut buffer,
         )
         .map_err(io_failure)?;

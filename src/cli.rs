@@ -119,6 +119,9 @@ pub struct ScanArgs {
     /// NO_COLOR is set to a non-empty value or CLICOLOR=0).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Human output as narrated text for screen readers (also when TERM=dumb).
+    #[arg(long)]
+    pub narrate: bool,
     /// Print nothing but findings (no summary line).
     #[arg(long, short)]
     pub quiet: bool,

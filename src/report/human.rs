@@ -1,5 +1,5 @@
-//! Human output through miette: graphical with snippets on a terminal, narratable
-//! plain text otherwise (pipes, CI logs, NO_COLOR, screen readers).
+//! Human output through miette: snippets with colour on a terminal, the same snippets
+//! without colour in logs and pipes, narrated plain text for screen readers.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,7 +16,18 @@ use crate::policy::PolicyOrigin;
 use crate::position::LineIndex;
 use crate::rules;
 
-pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Result<()> {
+/// How findings are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Graphical, with colour (a terminal).
+    Colored,
+    /// Graphical with Unicode box drawing and no colour (CI logs, pipes, pre-commit).
+    Plain,
+    /// miette's narratable text, for screen readers (`--narrate`, `TERM=dumb`).
+    Narrated,
+}
+
+pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     if let PolicyOrigin::DefaultPreset(name) = report.policy {
         writeln!(
             out,
@@ -30,12 +41,16 @@ pub fn write(report: &Report, graphical: bool, out: &mut dyn Write) -> io::Resul
             .or_insert_with(|| read_text(report.root, &finding.at.path).map(Source::new));
         let diagnostic = FindingDiagnostic::new(finding, source.as_ref());
         let mut rendered = String::new();
-        let result = if graphical {
-            GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
+        let result = match style {
+            Style::Colored => GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
                 .with_width(110)
-                .render_report(&mut rendered, &diagnostic)
-        } else {
-            NarratableReportHandler::new().render_report(&mut rendered, &diagnostic)
+                .render_report(&mut rendered, &diagnostic),
+            Style::Plain => GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .with_width(110)
+                .render_report(&mut rendered, &diagnostic),
+            Style::Narrated => {
+                NarratableReportHandler::new().render_report(&mut rendered, &diagnostic)
+            }
         };
         if result.is_err() {
             rendered = format!(

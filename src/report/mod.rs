@@ -54,9 +54,14 @@ pub enum Format {
 }
 
 /// Render `report` in `format`. Formats written by other modules plug in here.
-pub fn write(format: Format, report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report,
+    style: human::Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::write(report, color, out),
+        Format::Human => human::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Concise => concise::write(report, out),
         Format::Sarif => sarif::write(report, out),
