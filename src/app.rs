@@ -310,13 +310,15 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
     let catalog = load_catalog(&args.catalog)?;
     let target = resolve_target(&args.paths)?;
     let policy = load_policy(args, &target.root, &catalog)?;
+    let progress = std::sync::Arc::new(scan::Progress::default());
     let options = ScanOptions {
         threads: args.threads,
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
         subroots: target.context.clone(),
+        progress: Some(progress.clone()),
     };
-    let analysis = with_progress(args.quiet, || {
+    let analysis = with_progress(args.quiet, &progress, || {
         scan::analyse(&target.root, &catalog, &options)
     });
     let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
@@ -361,7 +363,11 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
 
 /// Run `work`, showing a progress line on stderr when it takes long, but only on a
 /// terminal and never under CI or pre-commit (their logs must stay clean).
-fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
+fn with_progress<T: Send>(
+    quiet: bool,
+    progress: &scan::Progress,
+    work: impl FnOnce() -> T + Send,
+) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, Instant};
     let enabled = !quiet
@@ -387,9 +393,16 @@ fn with_progress<T: Send>(quiet: bool, work: impl FnOnce() -> T + Send) -> T {
                 std::thread::sleep(Duration::from_millis(100));
                 let elapsed = started.elapsed();
                 if elapsed >= show_after && (!shown || elapsed.as_millis() % 500 < 100) {
+                    let total = progress.total.load(Ordering::Relaxed);
+                    let done = progress.done.load(Ordering::Relaxed);
+                    let counted = if total == 0 {
+                        "finding files".to_string()
+                    } else {
+                        format!("{done}/{total} files")
+                    };
                     let _ = write!(
                         std::io::stderr(),
-                        "\rprivlint: scanning… {}s",
+                        "\r\x1b[2Kprivlint: scanning… {counted}, {}s",
                         elapsed.as_secs()
                     );
                     shown = true;
@@ -552,11 +565,15 @@ fn inventory_command(
     if !args.path.is_dir() {
         return Err(usage(format!("{}: not a folder", args.path.display())));
     }
+    let progress = std::sync::Arc::new(scan::Progress::default());
     let options = ScanOptions {
         threads: args.threads,
+        progress: Some(progress.clone()),
         ..ScanOptions::default()
     };
-    let analysis = with_progress(false, || scan::analyse(&args.path, &catalog, &options));
+    let analysis = with_progress(false, &progress, || {
+        scan::analyse(&args.path, &catalog, &options)
+    });
     let mut buffer = Vec::new();
     match args.format {
         InventoryFormat::Json => {

@@ -3,6 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
@@ -34,6 +35,15 @@ pub struct ScanOptions {
     /// Folders under the root to walk instead of the whole root (the app folders of the
     /// files named on the command line).
     pub subroots: Vec<PathBuf>,
+    /// Counts files as they are analysed, for a progress line.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a running scan is: files found by the walk, files analysed so far.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: std::sync::atomic::AtomicUsize,
+    pub done: std::sync::atomic::AtomicUsize,
 }
 
 impl Default for ScanOptions {
@@ -43,6 +53,7 @@ impl Default for ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             ignore: Vec::new(),
             subroots: Vec::new(),
+            progress: None,
         }
     }
 }
@@ -81,6 +92,9 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
         .filter(|c| !ignore.as_ref().is_some_and(|g| g.is_match(&c.relative)))
         .collect();
 
+    if let Some(progress) = &options.progress {
+        progress.total.store(candidates.len(), Ordering::Relaxed);
+    }
     let run = || {
         candidates
             .par_iter()
@@ -92,6 +106,9 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
                     catalog,
                     options.max_file_size,
                 );
+                if let Some(progress) = &options.progress {
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
                 (c.relative.clone(), c.kind, outcome)
             })
             .collect::<Vec<_>>()

@@ -88,6 +88,10 @@ fn an_interactive_scan_with_progress_exits() {
         "the progress line was drawn on the terminal: {seen}"
     );
     assert!(
+        seen.contains("/603 files, "),
+        "the progress line counts files done of the 603 found: {seen}"
+    );
+    assert!(
         seen.contains("PL301"),
         "the findings follow the progress line: {seen}"
     );
