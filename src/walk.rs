@@ -257,17 +257,19 @@ fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
 }
 
 /// `/`-separated path of `path` relative to `root`; `Err` holds a lossy rendering when
-/// the path is not valid UTF-8.
+/// the path is not valid UTF-8. Control characters are written as `\u{…}` escapes: a
+/// file name must never break a report line or forge a workflow command (`\n::error`),
+/// and the file is still analysed under its escaped name.
 pub fn relative_path(root: &Path, path: &Path) -> Result<String, String> {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut parts = Vec::new();
     let mut lossy = false;
     for c in rel.components() {
         match c.as_os_str().to_str() {
-            Some(s) => parts.push(s.to_string()),
+            Some(s) => parts.push(escape_controls(s)),
             None => {
                 lossy = true;
-                parts.push(c.as_os_str().to_string_lossy().into_owned());
+                parts.push(escape_controls(&c.as_os_str().to_string_lossy()));
             }
         }
     }
@@ -279,6 +281,22 @@ pub fn relative_path(root: &Path, path: &Path) -> Result<String, String> {
         parts.join("/")
     };
     if lossy { Err(joined) } else { Ok(joined) }
+}
+
+/// `name` with every control character written as its `\u{…}` escape.
+fn escape_controls(name: &str) -> String {
+    if !name.chars().any(char::is_control) {
+        return name.to_string();
+    }
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -128,3 +128,50 @@ fn a_baseline_that_is_not_a_regular_file_is_refused_at_once() {
         assert!(stderr.contains("not a regular file"), "{stderr}");
     }
 }
+
+/// A file name with a newline and an escape sequence can neither break a report line nor
+/// forge a workflow command; the file is still analysed, under its escaped name.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("web")).unwrap();
+    let name = "x\n::error file=forged.kt,line=1::FORGED\u{1b}[31m.html";
+    std::fs::write(
+        dir.path().join("web").join(name),
+        "<script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n",
+    )
+    .unwrap();
+    for format in ["concise", "github", "human", "json", "sarif", "markdown"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+            .args(["scan", ".", "--format", format, "--fail-on", "never"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stdout}");
+        assert!(
+            !stdout.contains('\u{1b}'),
+            "{format}: raw escape in {stdout}"
+        );
+        assert!(
+            !stdout.lines().any(|l| l.starts_with("::error file=forged")),
+            "{format}: forged workflow command in {stdout}"
+        );
+        // JSON escapes the backslash once more, SARIF percent-encodes its URIs.
+        assert!(
+            stdout.contains("u{a}") || stdout.contains("u%7Ba%7D"),
+            "{format}: {stdout}"
+        );
+    }
+    let concise = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(["scan", ".", "--format", "concise"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&concise.stdout),
+        "PL102 web/x\\u{a}::error file=forged.kt,line=1::FORGED\\u{1b}[31m.html:1:14 unlisted-sdk sdk=google-analytics capability=- tie=-\n"
+    );
+}
