@@ -226,7 +226,11 @@ fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
 fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy, Failure> {
     let to_failure = |e: policy::PolicyError| Box::new(e) as Failure;
     if let Some(file) = &args.policy {
-        return policy::load_file(file, catalog).map_err(to_failure);
+        let mut loaded = policy::load_file(file, catalog).map_err(to_failure)?;
+        if let Some(label) = &args.policy_label {
+            loaded.origin = PolicyOrigin::File(label.clone());
+        }
+        return Ok(loaded);
     }
     let start = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     match policy::find_policy_file(&start) {

@@ -94,6 +94,10 @@ pub struct ScanArgs {
     /// Policy file (default: privlint.yaml found upward from the scanned path).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// How reports name the --policy file (e.g. `mobile/privlint.yaml (base 8135ca8)`
+    /// when it is a temporary copy of another commit's policy).
+    #[arg(long, value_name = "TEXT", requires = "policy")]
+    pub policy_label: Option<String>,
     /// Report format: diagnostics for people, or a machine format for CI and tools.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
