@@ -118,12 +118,32 @@ fn invocation(report: &Report) -> Value {
     invocation
 }
 
+/// The finding's message, followed by a link to each related location
+/// (`[text](id)`, SARIF §3.11.6), so viewers such as code scanning show the evidence chain.
+fn message_with_links(f: &Finding) -> String {
+    if f.related.is_empty() {
+        return f.message.clone();
+    }
+    let escape = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace('[', "\\[")
+            .replace(']', "\\]")
+    };
+    let links: Vec<String> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("[{}]({})", escape(&r.message), i + 1))
+        .collect();
+    format!("{} (evidence: {})", f.message, links.join(", "))
+}
+
 fn result(report: &Report, f: &Finding) -> Value {
     let rule_index = Rule::ALL.iter().position(|r| r.code() == f.code);
     let mut result = json!({
         "ruleId": f.code,
         "level": level(f.severity),
-        "message": {"text": f.message},
+        "message": {"text": message_with_links(f)},
         "locations": [{"physicalLocation": physical(&f.at)}],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
     });
@@ -378,6 +398,11 @@ mod tests {
         assert_eq!(
             result["partialFingerprints"][FINGERPRINT_KEY],
             "73c23b2369a37537"
+        );
+        // The message links each related location by id, so viewers show the chain.
+        assert_eq!(
+            result["message"]["text"],
+            "the location read here flows into AppsFlyer SDK (evidence: [`client.lastLocation` reads the location](1), [no SDK listed here may receive location](2))"
         );
         assert_eq!(result["relatedLocations"][1]["id"], 2);
         assert_eq!(
