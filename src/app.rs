@@ -307,6 +307,8 @@ struct Scanned {
     catalog: Catalog,
     findings: Vec<Finding>,
     changed: Option<(String, BTreeSet<String>)>,
+    /// Findings the baseline hid.
+    baseline_hidden: usize,
 }
 
 /// Scan, evaluate and suppress: the findings of a scan command, sorted.
@@ -331,6 +333,10 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         Some(file) => read_baseline(file)?,
         None => BTreeSet::new(),
     };
+    let baseline_hidden = findings
+        .iter()
+        .filter(|f| baseline.contains(&f.fingerprint))
+        .count();
     let mut findings = suppress::apply(
         findings,
         &analysis.allows,
@@ -362,6 +368,7 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         catalog,
         findings,
         changed,
+        baseline_hidden,
     })
 }
 
@@ -514,6 +521,7 @@ fn scan_command(
         catalog,
         findings,
         changed,
+        baseline_hidden,
     } = findings_for(args)?;
     let introduced = changed.as_ref().map(|(reference, files)| {
         report::changes::introduced(reference, &analysis.facts.units, files)
@@ -528,6 +536,7 @@ fn scan_command(
         units: &analysis.facts.units,
         catalog: &catalog,
         introduced: introduced.as_ref(),
+        baseline_hidden,
     };
     let format = match args.format {
         OutputFormat::Human => Format::Human,

@@ -222,6 +222,19 @@ fn baseline_survives_line_moves_and_catches_new_findings() {
         Some(0),
         "baselined findings still reported"
     );
+    // The summary says how many findings the baseline hid.
+    let recorded = std::fs::read_to_string(&baseline)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
+    assert!(recorded > 0);
+    let human = privlint(&["scan", path, "--baseline", baseline.to_str().unwrap()]);
+    let summary = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        summary.contains(&format!("skipped), {recorded} hidden by the baseline\n")),
+        "{summary}"
+    );
     // Unrelated edits move every line down: the fingerprints still match.
     write(
         dir.path(),

@@ -194,6 +194,7 @@ mod tests {
             units: &[],
             catalog: &catalog,
             introduced: None,
+            baseline_hidden: 0,
         };
         let mut out = Vec::new();
         write(&report, &mut out).unwrap();

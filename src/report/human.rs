@@ -70,9 +70,14 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
 /// The closing line: counts, apps, files, and what was skipped (never silently).
 pub fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let hidden = if report.baseline_hidden == 0 {
+        String::new()
+    } else {
+        format!(", {} hidden by the baseline", report.baseline_hidden)
+    };
     writeln!(
         out,
-        "privlint: {}, {}, {} in {} ({} scanned, {} skipped)",
+        "privlint: {}, {}, {} in {} ({} scanned, {} skipped){hidden}",
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
         plural(report.count(Severity::Note), "note"),

@@ -41,16 +41,21 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )
         }
     };
+    let mut counts = String::new();
+    if !report.skipped.is_empty() {
+        counts.push_str(&format!(", {} skipped", report.skipped.len()));
+    }
+    if report.baseline_hidden > 0 {
+        counts.push_str(&format!(
+            ", {} hidden by the baseline",
+            report.baseline_hidden
+        ));
+    }
     writeln!(
         out,
-        "{policy} · {} · {} scanned{}\n",
+        "{policy} · {} · {} scanned{counts}\n",
         plural(report.apps, "app"),
         plural(report.files_scanned, "file"),
-        if report.skipped.is_empty() {
-            String::new()
-        } else {
-            format!(", {} skipped", report.skipped.len())
-        }
     )?;
 
     if let Some(introduced) = report.introduced {
@@ -499,6 +504,7 @@ mod tests {
             units: &units,
             catalog: &catalog,
             introduced: Some(&introduced),
+            baseline_hidden: 0,
         };
         let mut out = Vec::new();
         write(&report, &mut out).unwrap();

@@ -32,6 +32,8 @@ pub struct Report<'a> {
     pub catalog: &'a Catalog,
     /// With `--changed-since`: the SDKs, capabilities and ties the changed files bring in.
     pub introduced: Option<&'a changes::Introduced>,
+    /// Findings hidden because their fingerprints are in the `--baseline` file.
+    pub baseline_hidden: usize,
 }
 
 impl Report<'_> {

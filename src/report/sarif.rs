@@ -347,6 +347,7 @@ mod tests {
             units,
             catalog: &catalog,
             introduced: None,
+            baseline_hidden: 0,
         };
         to_value(&report)
     }
