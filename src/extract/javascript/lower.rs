@@ -542,6 +542,18 @@ impl<'a> Lowerer<'a> {
                 (None, receiver_value, self.receiver_text(callee))
             }
         };
+        self.call_with_arguments(node, at, receiver, receiver_value, method)
+    }
+
+    /// Lower the `arguments` of a call or `new` and emit the call to `method`.
+    fn call_with_arguments(
+        &mut self,
+        node: Node,
+        at: Location,
+        receiver: Option<String>,
+        receiver_value: ValueIr,
+        method: String,
+    ) -> ValueIr {
         let (args, args_text, callbacks) =
             self.lower_arguments(node.child_by_field_name("arguments"));
         self.emit_call(
@@ -582,19 +594,7 @@ impl<'a> Lowerer<'a> {
             "member_expression" => self.member_callee(constructor),
             _ => (None, ValueIr::default(), self.receiver_text(constructor)),
         };
-        let (args, args_text, callbacks) =
-            self.lower_arguments(node.child_by_field_name("arguments"));
-        self.emit_call(
-            CallDraft {
-                receiver,
-                receiver_value,
-                method,
-                args,
-                args_text,
-                at,
-            },
-            callbacks,
-        )
+        self.call_with_arguments(node, at, receiver, receiver_value, method)
     }
 
     fn emit_call(&mut self, draft: CallDraft, callbacks: Vec<Node>) -> ValueIr {
