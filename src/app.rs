@@ -260,7 +260,6 @@ const MAX_FOUND_POLICY_BYTES: u64 = 1 << 20;
 /// otherwise be echoed in the error snippet), and it is read with a size bound, since
 /// `/proc`-like files report no size.
 fn read_found_policy(file: &Path) -> Result<String, Failure> {
-    use std::io::Read;
     let refuse = |why: String| usage(format!("refusing policy {}: {why}", file.display()));
     let folder = file.parent().unwrap_or(Path::new("."));
     let repository = std::fs::canonicalize(folder)
@@ -278,25 +277,7 @@ fn read_found_policy(file: &Path) -> Result<String, Failure> {
             confined_to.display()
         )));
     }
-    let meta = std::fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(refuse("not a regular file".into()));
-    }
-    if meta.len() > MAX_FOUND_POLICY_BYTES {
-        return Err(refuse(format!(
-            "larger than {MAX_FOUND_POLICY_BYTES} bytes"
-        )));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&target)
-        .and_then(|f| f.take(MAX_FOUND_POLICY_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| refuse(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FOUND_POLICY_BYTES {
-        return Err(refuse(format!(
-            "larger than {MAX_FOUND_POLICY_BYTES} bytes"
-        )));
-    }
-    String::from_utf8(bytes).map_err(|_| refuse("not UTF-8 text".into()))
+    crate::output::read_small_input(&target, MAX_FOUND_POLICY_BYTES).map_err(refuse)
 }
 
 /// What a scan command produced: the analysis, its sorted findings, and with

@@ -86,7 +86,7 @@ fn refuse_inputs(file: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Read a small text input named on the command line (a baseline): a regular file only,
+/// Read a small text input (a baseline, a found policy): a regular file only,
 /// never a FIFO or a device that would block or never end, and at most `limit` bytes.
 pub fn read_small_input(file: &Path, limit: u64) -> Result<String, String> {
     let meta = std::fs::metadata(file).map_err(|e| e.to_string())?;
