@@ -18,6 +18,7 @@ use crate::report::human::Style as HumanStyle;
 use crate::report::{self, Format, Report};
 use crate::rules::{self, Rule};
 use crate::scan::{self, Analysis, ScanOptions};
+use crate::since;
 use crate::suppress;
 
 /// `--version`: the release and the version of the embedded catalog, read from the
@@ -281,15 +282,22 @@ fn read_found_policy(file: &Path) -> Result<String, Failure> {
 }
 
 /// What a scan command produced: the analysis, its sorted findings, and with
-/// `--changed-since` the reference and the files changed since it.
+/// `--changed-since` what the reference had.
 struct Scanned {
     analysis: Analysis,
     policy: Policy,
     catalog: Catalog,
     findings: Vec<Finding>,
-    changed: Option<(String, BTreeSet<String>)>,
+    changed: Option<Change>,
     /// Findings the baseline hid.
     baseline_hidden: usize,
+}
+
+/// `--changed-since`: the reference, the files changed since it and its app units.
+struct Change {
+    reference: String,
+    files: BTreeSet<String>,
+    base_units: Vec<crate::link::AppUnit>,
 }
 
 /// Scan, evaluate and suppress: the findings of a scan command, sorted.
@@ -297,12 +305,39 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
     let catalog = load_catalog(&args.catalog)?;
     let target = resolve_target(&args.paths)?;
     let policy = load_policy(args, &target.root, &catalog)?;
+    // With --changed-since, both this tree and the reference's are scanned in the app
+    // folders holding a change only, so both sides link alike.
+    let since = match &args.changed_since {
+        Some(reference) => {
+            let files = since::changed_files(&target.root, reference).map_err(usage)?;
+            let folders = if target.context.is_empty() {
+                since::changed_app_folders(&target.root, &files)
+            } else {
+                target
+                    .context
+                    .iter()
+                    .map(|c| {
+                        let c = c.strip_prefix(&target.root).unwrap_or(c);
+                        c.to_string_lossy().replace('\\', "/")
+                    })
+                    .collect()
+            };
+            Some((reference.clone(), files, folders))
+        }
+        None => None,
+    };
+    let subroots = match &since {
+        Some((_, _, folders)) if target.context.is_empty() => {
+            since::subroots(&target.root, folders)
+        }
+        _ => target.context.clone(),
+    };
     let progress = std::sync::Arc::new(scan::Progress::default());
     let options = ScanOptions {
         threads: args.threads,
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
-        subroots: target.context.clone(),
+        subroots,
         progress: Some(progress.clone()),
     };
     let analysis = with_progress(args.quiet, &progress, || {
@@ -334,12 +369,28 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         });
     }
     let mut changed = None;
-    if let Some(reference) = &args.changed_since {
-        let files = changed_files(&target.root, reference)?;
-        findings.retain(|f| {
-            files.contains(&f.at.path) || f.related.iter().any(|r| files.contains(&r.at.path))
+    if let Some((reference, files, folders)) = since {
+        let base_units = if files.is_empty() {
+            findings.clear();
+            analysis.facts.units.clone()
+        } else {
+            let base = since::scan_base(
+                &target.root,
+                &reference,
+                &folders,
+                &catalog,
+                &policy,
+                &options,
+            )
+            .map_err(usage)?;
+            findings.retain(|f| !base.fingerprints.contains(&f.fingerprint));
+            base.units
+        };
+        changed = Some(Change {
+            reference,
+            files,
+            base_units,
         });
-        changed = Some((reference.clone(), files));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -423,41 +474,6 @@ fn read_baseline(file: &Path) -> Result<BTreeSet<String>, Failure> {
         .collect())
 }
 
-/// Files changed since `reference`, relative to the scan root (read with git; privlint
-/// never writes to the repository).
-fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, Failure> {
-    if reference.starts_with('-') {
-        return Err(usage(format!("invalid git reference `{reference}`")));
-    }
-    let mut out = BTreeSet::new();
-    for args in [
-        vec![
-            "diff",
-            "--name-only",
-            "--relative",
-            "--no-renames",
-            reference,
-            "--",
-        ],
-        vec!["ls-files", "--others", "--exclude-standard"],
-    ] {
-        let output = crate::git::run(root, &args)
-            .map_err(|e| usage(format!("cannot run git for --changed-since: {e}")))?;
-        if !output.status.success() {
-            return Err(usage(format!(
-                "git could not list changes since `{reference}`: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
-        }
-        out.extend(
-            String::from_utf8_lossy(&output.stdout)
-                .lines()
-                .map(str::to_string),
-        );
-    }
-    Ok(out)
-}
-
 /// no-color.org: `NO_COLOR` set to a non-empty value turns colour off; set but empty,
 /// it is as if unset.
 fn no_color_requested() -> bool {
@@ -504,8 +520,13 @@ fn scan_command(
         changed,
         baseline_hidden,
     } = findings_for(args)?;
-    let introduced = changed.as_ref().map(|(reference, files)| {
-        report::changes::introduced(reference, &analysis.facts.units, files)
+    let introduced = changed.as_ref().map(|change| {
+        report::changes::introduced(
+            &change.reference,
+            &analysis.facts.units,
+            &change.base_units,
+            &change.files,
+        )
     });
     let report = Report {
         findings: &findings,

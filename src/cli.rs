@@ -107,7 +107,7 @@ pub struct ScanArgs {
     /// Ignore findings whose fingerprints are in FILE.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Report only findings with evidence in files changed since REF (git).
+    /// Report only findings the change since REF introduces (REF's tree is scanned too).
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
     /// Exit 1 when a finding at or above this severity remains.

@@ -10,8 +10,9 @@
 //! program, plus the known ones that are set by default elsewhere.
 
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Keys that name a program git may run, overridden whether the repository sets them or not.
 const ALWAYS_NEUTRAL: &[(&str, &str)] = &[
@@ -153,6 +154,108 @@ pub fn run(repo_dir: &Path, args: &[&str]) -> std::io::Result<Output> {
         args.splice(1..1, ["--no-ext-diff", "--no-textconv"]);
     }
     command.args(&args).output()
+}
+
+/// Write the files of `reference`'s tree under `repo_dir` into `dest`, at the same
+/// relative paths: only regular files, only those under one of `folders` (relative to
+/// `repo_dir`; empty: all), none larger than `max_bytes`. Links and submodules are left
+/// out (privlint never follows a link). Blobs are read raw with `cat-file --batch`, which
+/// runs no filter or textconv. Returns how many files were written.
+pub fn write_tree(
+    repo_dir: &Path,
+    reference: &str,
+    folders: &[String],
+    dest: &Path,
+    max_bytes: u64,
+) -> Result<usize, String> {
+    if reference.starts_with('-') {
+        return Err(format!("invalid git reference `{reference}`"));
+    }
+    let listed = run(repo_dir, &["ls-tree", "-r", "-z", "-l", reference])
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !listed.status.success() {
+        return Err(format!(
+            "git cannot read the tree of `{reference}`: {}",
+            String::from_utf8_lossy(&listed.stderr).trim()
+        ));
+    }
+    let wanted = |path: &str| {
+        folders.is_empty()
+            || folders
+                .iter()
+                .any(|f| f.is_empty() || f == "." || path.starts_with(&format!("{f}/")))
+    };
+    // `<mode> blob <sha> <size>\t<path>`; regular files only.
+    let mut blobs: Vec<(String, String)> = Vec::new();
+    for record in listed.stdout.split(|b| *b == 0) {
+        let record = String::from_utf8_lossy(record);
+        let Some((meta, path)) = record.split_once('\t') else {
+            continue;
+        };
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [mode, "blob", sha, size] = fields[..] else {
+            continue;
+        };
+        let regular = mode == "100644" || mode == "100755";
+        let small = size.parse::<u64>().is_ok_and(|s| s <= max_bytes);
+        let safe = !path.split('/').any(|part| part == ".." || part.is_empty());
+        if regular && small && safe && wanted(path) {
+            blobs.push((sha.to_string(), path.to_string()));
+        }
+    }
+    let overrides = overrides_for(repo_dir);
+    let mut child = base_command(repo_dir, &overrides)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let (Some(mut input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err("cannot talk to git cat-file".into());
+    };
+    let mut output = BufReader::new(output);
+    let mut written = 0;
+    let mut result = Ok(());
+    for (sha, path) in &blobs {
+        if let Err(e) = copy_blob(&mut input, &mut output, sha, &dest.join(path)) {
+            result = Err(format!("cannot copy {path} from `{reference}`: {e}"));
+            break;
+        }
+        written += 1;
+    }
+    drop(input);
+    let _ = child.wait();
+    result.map(|()| written)
+}
+
+/// Ask `cat-file --batch` for one blob and write it to `to`.
+fn copy_blob(
+    input: &mut impl Write,
+    output: &mut impl BufRead,
+    sha: &str,
+    to: &Path,
+) -> std::io::Result<()> {
+    writeln!(input, "{sha}")?;
+    input.flush()?;
+    let mut header = String::new();
+    output.read_line(&mut header)?;
+    let size: u64 = header
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("unexpected answer `{}`", header.trim())))?;
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::File::create(to)?;
+    let copied = std::io::copy(&mut output.by_ref().take(size), &mut file)?;
+    if copied != size {
+        return Err(std::io::Error::other("blob ended early"));
+    }
+    let mut newline = [0u8; 1];
+    output.read_exact(&mut newline)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod position;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod since;
 pub mod suppress;
 pub mod walk;
 

@@ -31,14 +31,15 @@ fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// A committed Android app, then a change to its Kotlin source, then a `.git/config` whose
-/// every program-naming key creates a marker file named after the key.
+/// A committed Android app without SDKs, then a change to its Kotlin source that imports
+/// Adjust, then a `.git/config` whose every program-naming key creates a marker file
+/// named after the key.
 fn hostile_repository(root: &Path, markers: &Path) -> Vec<&'static str> {
     write(root, "settings.gradle", "include ':app'\n");
     write(
         root,
         "app/build.gradle",
-        "plugins { id 'com.android.application' }\ndependencies {\n    implementation 'com.adjust.sdk:adjust-android:4.38.0'\n}\n",
+        "plugins { id 'com.android.application' }\ndependencies {\n}\n",
     );
     write(
         root,
@@ -142,10 +143,10 @@ fn changed_since_runs_nothing_from_the_repository_config() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The Adjust import exists only in the working tree's change, so its finding shows
-    // only when git really listed the changed file.
+    // only when git really listed the changed file and read the committed tree.
     assert_eq!(
         stdout.trim(),
-        "PL102 app/build.gradle:3:20 unlisted-sdk sdk=adjust capability=- tie=-",
+        "PL102 app/src/main/java/com/example/Main.kt:3:1 unlisted-sdk sdk=adjust capability=- tie=-",
         "the changed file is still judged"
     );
 }

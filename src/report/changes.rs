@@ -1,12 +1,12 @@
-//! `--changed-since REF`: what the changed files bring into each app — the SDKs,
-//! capabilities and ties whose evidence lies in them. Shown by the human and markdown
+//! `--changed-since REF`: what the change brings into each app — the SDKs,
+//! capabilities and ties the app did not have at REF. Shown by the human and markdown
 //! reports, kept short on purpose (a reviewer's summary, not an inventory).
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use crate::link::AppUnit;
-use crate::model::Location;
+use crate::model::{Evidence, Location};
 
 /// Items listed per kind before "… and N more".
 pub const SHOWN_PER_KIND: usize = 10;
@@ -101,53 +101,72 @@ fn capped<T>(lines: &mut Vec<String>, items: &[T], noun: &str, line: impl Fn(&T)
     }
 }
 
-/// Collect, per unit, the SDKs, capabilities and ties with evidence in `changed`
-/// (scan-relative paths).
-pub fn introduced(reference: &str, units: &[AppUnit], changed: &BTreeSet<String>) -> Introduced {
+/// What each unit has that the same unit at the reference (`base`, scanned from the
+/// reference's tree) did not: SDKs, capabilities (declared or used) and ties. The
+/// evidence shown is the first in a changed file, else the first there is.
+pub fn introduced(
+    reference: &str,
+    units: &[AppUnit],
+    base: &[AppUnit],
+    changed: &BTreeSet<String>,
+) -> Introduced {
     let touched = |at: &Location| changed.contains(&at.path);
+    let shown = |list: &'_ [Evidence]| -> Option<Evidence> {
+        list.iter()
+            .find(|e| touched(&e.at))
+            .or_else(|| list.first())
+            .cloned()
+    };
     let mut out = Introduced {
         reference: reference.to_string(),
         ..Introduced::default()
     };
     for unit in units {
+        let before = base.iter().find(|b| b.root == unit.root);
         for (sdk, evidence) in &unit.sdks {
-            if let Some(e) = evidence.iter().find(|e| touched(&e.at)) {
+            if before.is_some_and(|b| b.sdks.contains_key(sdk)) {
+                continue;
+            }
+            if let Some(e) = shown(evidence) {
                 out.sdks.push(IntroducedSdk {
                     app: unit.root.clone(),
                     sdk: sdk.clone(),
-                    at: e.at.clone(),
-                    detail: e.detail.clone(),
+                    at: e.at,
+                    detail: e.detail,
                 });
             }
         }
         for (capability, facts) in &unit.capabilities {
-            let declared = facts
-                .declared
-                .iter()
-                .find(|e| touched(&e.at))
+            let had = before.and_then(|b| b.capabilities.get(capability));
+            let declared_now = had.is_none_or(|h| h.declared.is_empty());
+            let used_now = had.is_none_or(|h| h.used.is_empty());
+            let declared = shown(&facts.declared)
+                .filter(|_| declared_now)
                 .map(|e| ("declared", e));
-            let used = || {
-                facts
-                    .used
-                    .iter()
-                    .find(|e| touched(&e.at))
-                    .map(|e| ("used", e))
-            };
+            let used = || shown(&facts.used).filter(|_| used_now).map(|e| ("used", e));
             if let Some((how, e)) = declared.or_else(used) {
                 out.capabilities.push(IntroducedCapability {
                     app: unit.root.clone(),
                     capability: capability.clone(),
                     how,
-                    at: e.at.clone(),
-                    detail: e.detail.clone(),
+                    at: e.at,
+                    detail: e.detail,
                 });
             }
         }
         for tie in &unit.ties {
-            let in_change = touched(&tie.at)
-                || tie.source.as_ref().is_some_and(touched)
-                || tie.chain.iter().any(|s| touched(&s.at));
-            if in_change {
+            let existed = before.is_some_and(|b| {
+                b.ties.iter().any(|t| {
+                    t.sdk == tie.sdk && t.capability == tie.capability && t.kind == tie.kind
+                })
+            });
+            let already_listed = out.ties.iter().any(|t| {
+                t.app == unit.root
+                    && t.sdk == tie.sdk
+                    && t.capability == tie.capability
+                    && t.kind == tie.kind.as_str()
+            });
+            if !existed && !already_listed {
                 out.ties.push(IntroducedTie {
                     app: unit.root.clone(),
                     sdk: tie.sdk.clone(),
@@ -167,7 +186,7 @@ pub fn write_text(introduced: &Introduced, out: &mut dyn Write) -> io::Result<()
     if introduced.is_empty() {
         return writeln!(
             out,
-            "changes since {}: no SDK, capability or tie in the changed files\n",
+            "changes since {}: no SDK, capability or tie that it did not have\n",
             introduced.reference
         );
     }
@@ -252,16 +271,24 @@ mod tests {
     }
 
     #[test]
-    fn lists_only_what_has_evidence_in_changed_files() {
+    fn lists_what_the_reference_did_not_have() {
+        // At the reference the app had Braze and the location permission, no AppsFlyer
+        // and no tie; the change brought AppsFlyer and its flow.
+        let mut before = unit();
+        before.sdks.remove("appsflyer");
+        before.ties.clear();
         let changed: BTreeSet<String> = ["app/build.gradle", "app/Helper.kt"]
             .map(String::from)
             .into();
-        let found = introduced("origin/main", &[unit()], &changed);
+        let found = introduced("origin/main", &[unit()], &[before], &changed);
         assert_eq!(found.sdks.len(), 1);
         assert_eq!(found.sdks[0].sdk, "appsflyer");
         assert_eq!(found.sdks[0].at.line, 18);
-        assert!(found.capabilities.is_empty());
-        assert_eq!(found.ties.len(), 1, "a chain step in a changed file counts");
+        assert!(
+            found.capabilities.is_empty(),
+            "the permission was there before"
+        );
+        assert_eq!(found.ties.len(), 1);
         assert_eq!(
             found.lines(),
             vec![
@@ -272,14 +299,23 @@ mod tests {
     }
 
     #[test]
-    fn no_changed_evidence_says_so() {
-        let found = introduced("HEAD~1", &[unit()], &BTreeSet::new());
+    fn a_new_app_brings_everything_it_has() {
+        let found = introduced("origin/main", &[unit()], &[], &BTreeSet::new());
+        assert_eq!(found.sdks.len(), 2);
+        assert_eq!(found.capabilities.len(), 1);
+        assert_eq!(found.capabilities[0].how, "declared");
+        assert_eq!(found.ties.len(), 1);
+    }
+
+    #[test]
+    fn an_unchanged_app_introduces_nothing_and_says_so() {
+        let found = introduced("HEAD~1", &[unit()], &[unit()], &BTreeSet::new());
         assert!(found.is_empty());
         let mut text = Vec::new();
         write_text(&found, &mut text).unwrap();
         assert_eq!(
             String::from_utf8(text).unwrap(),
-            "changes since HEAD~1: no SDK, capability or tie in the changed files\n\n"
+            "changes since HEAD~1: no SDK, capability or tie that it did not have\n\n"
         );
     }
 

@@ -67,7 +67,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if introduced.is_empty() {
             writeln!(
                 out,
-                "No SDK, capability or tie has evidence in the changed files.\n"
+                "The change brings no SDK, capability or tie the apps did not have.\n"
             )?;
         } else {
             write_introduced(introduced, report, out)?;

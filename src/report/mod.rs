@@ -30,7 +30,7 @@ pub struct Report<'a> {
     /// The linked app units: the SDK × capability tables and SARIF code flows.
     pub units: &'a [AppUnit],
     pub catalog: &'a Catalog,
-    /// With `--changed-since`: the SDKs, capabilities and ties the changed files bring in.
+    /// With `--changed-since`: the SDKs, capabilities and ties the change brings in.
     pub introduced: Option<&'a changes::Introduced>,
     /// Findings hidden because their fingerprints are in the `--baseline` file.
     pub baseline_hidden: usize,
