@@ -297,6 +297,8 @@ struct Scanned {
 struct Change {
     reference: String,
     files: BTreeSet<String>,
+    /// The units compared with REF (those holding a change), by scan-relative root.
+    compared: Vec<crate::link::AppUnit>,
     base_units: Vec<crate::link::AppUnit>,
 }
 
@@ -305,39 +307,19 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
     let catalog = load_catalog(&args.catalog)?;
     let target = resolve_target(&args.paths)?;
     let policy = load_policy(args, &target.root, &catalog)?;
-    // With --changed-since, both this tree and the reference's are scanned in the app
-    // folders holding a change only, so both sides link alike.
     let since = match &args.changed_since {
-        Some(reference) => {
-            let files = since::changed_files(&target.root, reference).map_err(usage)?;
-            let folders = if target.context.is_empty() {
-                since::changed_app_folders(&target.root, &files)
-            } else {
-                target
-                    .context
-                    .iter()
-                    .map(|c| {
-                        let c = c.strip_prefix(&target.root).unwrap_or(c);
-                        c.to_string_lossy().replace('\\', "/")
-                    })
-                    .collect()
-            };
-            Some((reference.clone(), files, folders))
-        }
+        Some(reference) => Some((
+            reference.clone(),
+            since::changed_files(&target.root, reference).map_err(usage)?,
+        )),
         None => None,
-    };
-    let subroots = match &since {
-        Some((_, _, folders)) if target.context.is_empty() => {
-            since::subroots(&target.root, folders)
-        }
-        _ => target.context.clone(),
     };
     let progress = std::sync::Arc::new(scan::Progress::default());
     let options = ScanOptions {
         threads: args.threads,
         max_file_size: args.max_file_size,
         ignore: policy.ignore_paths.clone(),
-        subroots,
+        subroots: target.context.clone(),
         progress: Some(progress.clone()),
     };
     let analysis = with_progress(args.quiet, &progress, || {
@@ -369,12 +351,14 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
         });
     }
     let mut changed = None;
-    if let Some((reference, files, folders)) = since {
-        let base_units = if files.is_empty() {
-            findings.clear();
-            analysis.facts.units.clone()
+    if let Some((reference, files)) = since {
+        // Compare the units holding a change with the same units at REF; findings
+        // elsewhere are not the change's.
+        let folders = since::changed_units(&analysis.facts.units, &files);
+        let base = if folders.is_empty() {
+            since::BaseScan::default()
         } else {
-            let base = since::scan_base(
+            since::scan_base(
                 &target.root,
                 &reference,
                 &folders,
@@ -382,14 +366,27 @@ fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
                 &policy,
                 &options,
             )
-            .map_err(usage)?;
-            findings.retain(|f| !base.fingerprints.contains(&f.fingerprint));
-            base.units
+            .map_err(usage)?
         };
+        findings.retain(|f| {
+            let compared = folders.iter().any(|d| since::in_folder(&f.at.path, d));
+            (compared || files.contains(&f.at.path)) && !base.fingerprints.contains(&f.fingerprint)
+        });
+        let compared = analysis
+            .facts
+            .units
+            .iter()
+            .filter(|u| {
+                let root = if u.root == "." { "" } else { u.root.as_str() };
+                folders.iter().any(|d| d == root)
+            })
+            .cloned()
+            .collect();
         changed = Some(Change {
             reference,
             files,
-            base_units,
+            compared,
+            base_units: base.units,
         });
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -523,7 +520,7 @@ fn scan_command(
     let introduced = changed.as_ref().map(|change| {
         report::changes::introduced(
             &change.reference,
-            &analysis.facts.units,
+            &change.compared,
             &change.base_units,
             &change.files,
         )

@@ -60,33 +60,33 @@ pub fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, S
     Ok(out)
 }
 
-/// The app folders (relative to `root`, `""` for the root itself) that hold a changed
-/// file: both sides of the comparison scan only these, so they link the same way.
-pub fn changed_app_folders(root: &Path, changed: &BTreeSet<String>) -> Vec<String> {
+/// The app units (their scan-relative roots, `""` for the scan root) holding a changed
+/// file: the nearest unit above each file. Only these are compared with REF.
+pub fn changed_units(units: &[AppUnit], changed: &BTreeSet<String>) -> Vec<String> {
     let mut folders: Vec<String> = Vec::new();
     for file in changed {
-        let folder = crate::ecosystem::app_folder(root, &root.join(file));
-        let relative = folder
-            .strip_prefix(root)
-            .unwrap_or(&folder)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !folders.contains(&relative) {
-            folders.push(relative);
+        let nearest = units
+            .iter()
+            .map(|u| u.root.as_str())
+            .filter(|root| *root == "." || in_folder(file, root))
+            .max_by_key(|root| if *root == "." { 0 } else { root.len() });
+        if let Some(root) = nearest {
+            let folder = if root == "." { "" } else { root };
+            if !folders.iter().any(|f| f == folder) {
+                folders.push(folder.to_string());
+            }
         }
     }
     if folders.iter().any(String::is_empty) {
         return vec![String::new()];
     }
     folders.sort();
-    // A folder inside another listed folder is walked with it.
-    let mut kept: Vec<String> = Vec::new();
-    for folder in folders {
-        if !kept.iter().any(|k| folder.starts_with(&format!("{k}/"))) {
-            kept.push(folder);
-        }
-    }
-    kept
+    folders
+}
+
+/// Whether a scan-relative `path` lies in `folder` (`""` is the scan root).
+pub fn in_folder(path: &str, folder: &str) -> bool {
+    folder.is_empty() || path == folder || path.starts_with(&format!("{folder}/"))
 }
 
 /// The folders to walk under `root` for `folders` (empty: the whole root).
@@ -98,6 +98,7 @@ pub fn subroots(root: &Path, folders: &[String]) -> Vec<PathBuf> {
 }
 
 /// What REF had in the changed app folders.
+#[derive(Default)]
 pub struct BaseScan {
     pub units: Vec<AppUnit>,
     /// Fingerprints of every finding REF had, before any suppression.
@@ -175,15 +176,30 @@ impl Drop for Scratch {
 mod tests {
     use super::*;
 
+    fn unit(root: &str) -> AppUnit {
+        AppUnit {
+            root: root.into(),
+            ..AppUnit::default()
+        }
+    }
+
     #[test]
-    fn a_change_at_the_root_walks_everything_and_nested_folders_fold() {
-        let root = Path::new("/nonexistent-root");
-        let changed: BTreeSet<String> = ["README.md".to_string()].into();
-        assert_eq!(changed_app_folders(root, &changed), vec![String::new()]);
-        assert!(subroots(root, &[String::new()]).is_empty());
+    fn each_changed_file_picks_its_nearest_unit() {
+        let units = [unit("."), unit("apps/shop"), unit("apps/shop-admin")];
+        let changed: BTreeSet<String> = ["apps/shop/app/build.gradle", "apps/shop-admin/x.kt"]
+            .map(String::from)
+            .into();
         assert_eq!(
-            subroots(root, &["a".to_string(), "b/c".to_string()]),
-            vec![root.join("a"), root.join("b/c")]
+            changed_units(&units, &changed),
+            vec!["apps/shop".to_string(), "apps/shop-admin".to_string()]
+        );
+        let root_file: BTreeSet<String> = ["README.md".to_string()].into();
+        assert_eq!(changed_units(&units, &root_file), vec![String::new()]);
+        assert!(changed_units(&units[1..], &root_file).is_empty());
+        assert!(subroots(Path::new("/r"), &[String::new()]).is_empty());
+        assert_eq!(
+            subroots(Path::new("/r"), &["a".to_string()]),
+            vec![Path::new("/r").join("a")]
         );
     }
 }
