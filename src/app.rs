@@ -1,6 +1,5 @@
 //! The commands behind the CLI: `run(cli, out, err) -> Exit`. No printing elsewhere.
 
-use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -11,15 +10,13 @@ use crate::cli::{
     BaselineCommand, CatalogArg, CatalogCommand, Cli, ColorChoice, Command, FailOn,
     InventoryFormat, OutputFormat, ScanArgs,
 };
-use crate::ecosystem;
-use crate::finding::{Finding, Severity};
-use crate::policy::{self, Policy, PolicyOrigin};
+use crate::finding::Severity;
+use crate::judge::{Scanned, findings_for};
+use crate::policy;
 use crate::report::human::Style as HumanStyle;
 use crate::report::{self, Format, Report};
 use crate::rules::{self, Rule};
-use crate::scan::{self, Analysis, ScanOptions};
-use crate::since;
-use crate::suppress;
+use crate::scan::{self, ScanOptions};
 
 /// `--version`: the release and the version of the embedded catalog, read from the
 /// catalog itself so the two cannot disagree.
@@ -43,14 +40,14 @@ pub enum Exit {
 }
 
 /// A failure that ends the command with exit 2, rendered as a miette diagnostic.
-type Failure = Box<dyn miette::Diagnostic + Send + Sync>;
+pub(crate) type Failure = Box<dyn miette::Diagnostic + Send + Sync>;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{0}")]
 #[diagnostic(code(privlint::usage))]
 struct UsageError(String);
 
-fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Box::new(UsageError(message.into()))
 }
 
@@ -143,7 +140,7 @@ fn io_failure(e: std::io::Error) -> Failure {
     usage(format!("cannot write output: {e}"))
 }
 
-fn load_catalog(arg: &CatalogArg) -> Result<Catalog, Failure> {
+pub(crate) fn load_catalog(arg: &CatalogArg) -> Result<Catalog, Failure> {
     let loaded: Result<Catalog, CatalogError> = match &arg.catalog {
         Some(dir) => Catalog::from_dir(dir),
         None => Catalog::embedded(),
@@ -151,259 +148,9 @@ fn load_catalog(arg: &CatalogArg) -> Result<Catalog, Failure> {
     loaded.map_err(|e| Box::new(e) as Failure)
 }
 
-/// Where to scan and which files the user named (the pre-commit case).
-struct Target {
-    root: PathBuf,
-    /// Scan-relative files or folders whose findings are reported; empty: all.
-    only: Vec<String>,
-    /// The app folders of the named files: the only folders walked; empty: all.
-    context: Vec<PathBuf>,
-}
-
-fn resolve_target(paths: &[PathBuf]) -> Result<Target, Failure> {
-    for p in paths {
-        if !p.exists() {
-            return Err(usage(format!("{}: no such file or folder", p.display())));
-        }
-    }
-    if paths.is_empty() {
-        return Ok(Target {
-            root: PathBuf::from("."),
-            only: Vec::new(),
-            context: Vec::new(),
-        });
-    }
-    if let [single] = paths
-        && single.is_dir()
-    {
-        return Ok(Target {
-            root: single.clone(),
-            only: Vec::new(),
-            context: Vec::new(),
-        });
-    }
-    // Named files: scan the current folder for context, report only theirs.
-    let root = PathBuf::from(".");
-    // Absolute names (some editors and hooks pass them) are made relative to the
-    // current folder, where the scan starts.
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| d.canonicalize().ok());
-    let paths: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| match (&cwd, p.is_absolute()) {
-            (Some(cwd), true) => p
-                .canonicalize()
-                .ok()
-                .and_then(|abs| abs.strip_prefix(cwd).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| p.clone()),
-            _ => p.clone(),
-        })
-        .collect();
-    let only = paths
-        .iter()
-        .map(|p| {
-            let p = p.strip_prefix("./").unwrap_or(p);
-            p.to_string_lossy()
-                .replace('\\', "/")
-                .trim_end_matches('/')
-                .to_string()
-        })
-        .collect();
-    let mut context: Vec<PathBuf> = Vec::new();
-    for dir in paths.iter().map(|p| ecosystem::app_folder(&root, p)) {
-        if !context.iter().any(|c| dir.starts_with(c)) {
-            context.retain(|c| !c.starts_with(&dir));
-            context.push(dir);
-        }
-    }
-    Ok(Target {
-        root,
-        only,
-        context,
-    })
-}
-
-fn load_policy(args: &ScanArgs, root: &Path, catalog: &Catalog) -> Result<Policy, Failure> {
-    let to_failure = |e: policy::PolicyError| Box::new(e) as Failure;
-    if let Some(file) = &args.policy {
-        let mut loaded = policy::load_file(file, catalog).map_err(to_failure)?;
-        if let Some(label) = &args.policy_label {
-            loaded.origin = PolicyOrigin::File(label.clone());
-        }
-        return Ok(loaded);
-    }
-    let start = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    match policy::find_policy_file(&start) {
-        Some(file) => {
-            // Show the policy path relative to the scan root when it lies inside it.
-            let shown = file
-                .strip_prefix(&start)
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|_| file.clone());
-            let text = read_found_policy(&file)?;
-            policy::load_str(&shown.to_string_lossy(), &text, file.parent(), catalog)
-                .map_err(to_failure)
-        }
-        None => {
-            let mut p = policy::load_preset("recommended", catalog).map_err(to_failure)?;
-            p.origin = PolicyOrigin::DefaultPreset("recommended".into());
-            Ok(p)
-        }
-    }
-}
-
-/// The largest policy file read; a bigger one is refused before it is read.
-const MAX_FOUND_POLICY_BYTES: u64 = 1 << 20;
-
-/// Read a policy file found by walking up from the scanned path. It may be a link into
-/// the repository, never out of it (a link to `/proc/self/environ` or `/etc/passwd` would
-/// otherwise be echoed in the error snippet), and it is read with a size bound, since
-/// `/proc`-like files report no size.
-fn read_found_policy(file: &Path) -> Result<String, Failure> {
-    let refuse = |why: String| usage(format!("refusing policy {}: {why}", file.display()));
-    let folder = file.parent().unwrap_or(Path::new("."));
-    let repository = std::fs::canonicalize(folder)
-        .unwrap_or_else(|_| folder.to_path_buf())
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf);
-    let target = std::fs::canonicalize(file).map_err(|e| refuse(e.to_string()))?;
-    let confined_to = repository
-        .unwrap_or_else(|| std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf()));
-    if !target.starts_with(&confined_to) {
-        return Err(refuse(format!(
-            "it is a link to {}, outside {}",
-            target.display(),
-            confined_to.display()
-        )));
-    }
-    crate::output::read_small_input(&target, MAX_FOUND_POLICY_BYTES).map_err(refuse)
-}
-
-/// What a scan command produced: the analysis, its sorted findings, and with
-/// `--changed-since` what the reference had.
-struct Scanned {
-    analysis: Analysis,
-    policy: Policy,
-    catalog: Catalog,
-    findings: Vec<Finding>,
-    changed: Option<Change>,
-    /// Findings the baseline hid.
-    baseline_hidden: usize,
-}
-
-/// `--changed-since`: the reference, the files changed since it and its app units.
-struct Change {
-    reference: String,
-    files: BTreeSet<String>,
-    /// The units compared with REF (those holding a change), by scan-relative root.
-    compared: Vec<crate::link::AppUnit>,
-    base_units: Vec<crate::link::AppUnit>,
-}
-
-/// Scan, evaluate and suppress: the findings of a scan command, sorted.
-fn findings_for(args: &ScanArgs) -> Result<Scanned, Failure> {
-    let catalog = load_catalog(&args.catalog)?;
-    let target = resolve_target(&args.paths)?;
-    let policy = load_policy(args, &target.root, &catalog)?;
-    let since = match &args.changed_since {
-        Some(reference) => Some((
-            reference.clone(),
-            since::changed_files(&target.root, reference).map_err(usage)?,
-        )),
-        None => None,
-    };
-    let progress = std::sync::Arc::new(scan::Progress::default());
-    let options = ScanOptions {
-        threads: args.threads,
-        max_file_size: args.max_file_size,
-        ignore: policy.ignore_paths.clone(),
-        subroots: target.context.clone(),
-        progress: Some(progress.clone()),
-    };
-    let analysis = with_progress(args.quiet, &progress, || {
-        scan::analyse(&target.root, &catalog, &options)
-    });
-    let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
-    findings.extend(analysis.problems.iter().map(rules::unanalyzed_file));
-    let baseline = match &args.baseline {
-        Some(file) => read_baseline(file)?,
-        None => BTreeSet::new(),
-    };
-    let baseline_hidden = findings
-        .iter()
-        .filter(|f| baseline.contains(&f.fingerprint))
-        .count();
-    let mut findings = suppress::apply(
-        findings,
-        &analysis.allows,
-        &policy,
-        &baseline,
-        suppress::today(),
-    );
-    if !target.only.is_empty() {
-        findings.retain(|f| {
-            target
-                .only
-                .iter()
-                .any(|o| f.at.path == *o || f.at.path.starts_with(&format!("{o}/")))
-        });
-    }
-    let mut changed = None;
-    if let Some((reference, files)) = since {
-        // Compare the units holding a change with the same units at REF; findings
-        // elsewhere are not the change's.
-        let folders = since::changed_units(&analysis.facts.units, &files);
-        let base = if folders.is_empty() {
-            since::BaseScan::default()
-        } else {
-            since::scan_base(
-                &target.root,
-                &reference,
-                &folders,
-                &catalog,
-                &policy,
-                &options,
-            )
-            .map_err(usage)?
-        };
-        findings.retain(|f| {
-            let compared = folders.iter().any(|d| since::in_folder(&f.at.path, d));
-            (compared || files.contains(&f.at.path)) && !base.fingerprints.contains(&f.fingerprint)
-        });
-        let compared = analysis
-            .facts
-            .units
-            .iter()
-            .filter(|u| {
-                let root = if u.root == "." { "" } else { u.root.as_str() };
-                folders.iter().any(|d| d == root)
-            })
-            .cloned()
-            .collect();
-        changed = Some(Change {
-            reference,
-            files,
-            compared,
-            base_units: base.units,
-        });
-    }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    Ok(Scanned {
-        analysis,
-        policy,
-        catalog,
-        findings,
-        changed,
-        baseline_hidden,
-    })
-}
-
 /// Run `work`, showing a progress line on stderr when it takes long, but only on a
 /// terminal and never under CI or pre-commit (their logs must stay clean).
-fn with_progress<T: Send>(
+pub(crate) fn with_progress<T: Send>(
     quiet: bool,
     progress: &scan::Progress,
     work: impl FnOnce() -> T + Send,
@@ -456,19 +203,6 @@ fn with_progress<T: Send>(
         done.store(true, Ordering::Relaxed);
         result
     })
-}
-
-/// The largest baseline read (a fingerprint line is about 80 bytes).
-const MAX_BASELINE_BYTES: u64 = 64 << 20;
-
-fn read_baseline(file: &Path) -> Result<BTreeSet<String>, Failure> {
-    let text = crate::output::read_small_input(file, MAX_BASELINE_BYTES)
-        .map_err(|e| usage(format!("cannot read baseline {}: {e}", file.display())))?;
-    Ok(text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect())
 }
 
 /// no-color.org: `NO_COLOR` set to a non-empty value turns colour off; set but empty,

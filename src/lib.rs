@@ -13,6 +13,7 @@ pub mod extract;
 pub mod finding;
 pub mod git;
 pub mod init;
+pub mod judge;
 pub mod link;
 pub mod model;
 pub mod output;

@@ -75,3 +75,71 @@ fn an_oversize_found_policy_is_refused_before_reading() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("larger than 1048576 bytes"), "{stderr}");
 }
+
+/// A monorepo: the root policy allows Google Analytics, `apps/stores` has a policy of
+/// its own that denies it and ignores its `samples/` folder; `apps/blog` has none.
+fn monorepo() -> tempfile::TempDir {
+    let dir = repository();
+    let root = dir.path();
+    std::fs::write(
+        root.join("privlint.yaml"),
+        "version: 1\nsdks:\n  allow: [google-analytics]\n",
+    )
+    .unwrap();
+    let page = "<script src=\"https://www.googletagmanager.com/gtag/js?id=G-2\"></script>\n";
+    for folder in ["apps/stores/web", "apps/stores/samples", "apps/blog/web"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(root.join(folder).join("index.html"), page).unwrap();
+    }
+    std::fs::write(
+        root.join("apps/stores/privlint.yaml"),
+        "version: 1\nsdks:\n  deny: [google-analytics]\npaths:\n  ignore: [\"samples/**\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn scan_named(dir: &Path, names: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_privlint"))
+        .args(["scan", "--format", "concise"])
+        .args(names)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run privlint");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_named_file_is_judged_by_the_nearest_policy_above_it() {
+    let dir = monorepo();
+    let stores = scan_named(dir.path(), &["apps/stores/web/index.html"]);
+    assert!(
+        stores.starts_with("PL101 apps/stores/web/index.html:"),
+        "apps/stores/privlint.yaml denies it: {stores}"
+    );
+    let blog = scan_named(dir.path(), &["apps/blog/web/index.html"]);
+    assert_eq!(blog.trim(), "", "the root policy allows it");
+    // Its ignore pattern is relative to its own folder, as when the folder is scanned.
+    let sample = scan_named(dir.path(), &["apps/stores/samples/index.html"]);
+    assert_eq!(sample.trim(), "", "{sample}");
+}
+
+#[test]
+fn several_named_paths_are_each_judged_as_when_named_alone() {
+    let dir = monorepo();
+    let both = scan_named(
+        dir.path(),
+        &["apps/blog/web/index.html", "apps/stores/web/index.html"],
+    );
+    let alone = scan_named(dir.path(), &["apps/stores/web/index.html"]);
+    assert_eq!(
+        both, alone,
+        "the blog page is allowed, the stores page denied"
+    );
+}

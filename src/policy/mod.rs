@@ -179,6 +179,24 @@ pub enum SdkVerdict {
 }
 
 impl Policy {
+    /// This policy as found in `folder` (scan-relative, `""` for the scan root): its path
+    /// patterns (`paths.ignore`, exception `paths`) are written relative to its own
+    /// folder, so they are prefixed with it to match scan-relative paths.
+    pub fn rebased(mut self, folder: &str) -> Policy {
+        let folder = folder.trim_matches('/');
+        if folder.is_empty() || folder == "." {
+            return self;
+        }
+        let rebase = |glob: &mut String| {
+            *glob = format!("{folder}/{}", glob.trim_start_matches('/'));
+        };
+        self.ignore_paths.iter_mut().for_each(rebase);
+        for exception in &mut self.exceptions {
+            exception.paths.iter_mut().for_each(rebase);
+        }
+        self
+    }
+
     /// Resolve `sdks.allow`/`sdks.deny` for one SDK: an id beats a category; at equal
     /// specificity `deny` beats `allow`.
     pub fn sdk_verdict(&self, sdk: &SdkDef) -> SdkVerdict {
