@@ -1,6 +1,7 @@
 //! The pipeline: walk → classify → extract (in parallel) → link. Policy evaluation,
 //! suppression and reporting build on the [`Analysis`] this returns.
 
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -141,9 +142,11 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     let mut allows = Vec::new();
     let mut files = Vec::new();
     let files_scanned = results.len();
+    let mut stats = PrefilterStats::default();
     for (path, kind, outcome) in results {
+        stats.count(&path, &outcome);
         match outcome {
-            FileOutcome::Analysed(mut facts) => {
+            FileOutcome::Analysed(mut facts, _) => {
                 problems.append(&mut facts.problems);
                 allows.append(&mut facts.allows);
                 files.push(AnalysedFile { path, kind, facts });
@@ -156,6 +159,7 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     skipped.sort();
     allows.sort();
     let facts = link::link(&files, catalog);
+    stats.report_if_asked();
     Analysis {
         root: root.to_path_buf(),
         facts,
@@ -167,8 +171,74 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
 }
 
 enum FileOutcome {
-    Analysed(FileFacts),
+    Analysed(FileFacts, Route),
     Skipped(String),
+}
+
+/// How a file went through the pipeline: what the prefilter decided for a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Manifests, build files and other non-source formats: always parsed.
+    NotSource,
+    /// A source file the prefilter rejected: read once, never parsed.
+    Rejected,
+    /// A source file the prefilter let through to the parser.
+    Parsed,
+}
+
+/// Counts for `PRIVLINT_STATS`: how selective the prefilter is on a real tree. A
+/// parsed source file yielding neither evidence nor a marker was parsed for nothing.
+#[derive(Debug, Default)]
+struct PrefilterStats {
+    sources: usize,
+    parsed: usize,
+    parsed_with_facts: usize,
+    parsed_for_nothing: Vec<String>,
+}
+
+impl PrefilterStats {
+    fn count(&mut self, path: &str, outcome: &FileOutcome) {
+        let FileOutcome::Analysed(facts, route) = outcome else {
+            return;
+        };
+        match route {
+            Route::NotSource => return,
+            Route::Rejected => {}
+            Route::Parsed if facts.evidence.is_empty() && facts.markers.is_empty() => {
+                self.parsed_for_nothing.push(path.to_string());
+            }
+            Route::Parsed => self.parsed_with_facts += 1,
+        }
+        self.sources += 1;
+        if *route == Route::Parsed {
+            self.parsed += 1;
+        }
+    }
+
+    /// `PRIVLINT_STATS=1` prints one summary line on stderr, `PRIVLINT_STATS=files` also
+    /// every source file parsed for nothing (to review the literal sets on real code).
+    fn report_if_asked(&self) {
+        let Ok(mode) = std::env::var("PRIVLINT_STATS") else {
+            return;
+        };
+        let mut err = std::io::stderr().lock();
+        let share = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+        let _ = writeln!(
+            err,
+            "privlint stats: {} source files, {} parsed ({:.1} %), {} with facts, {} parsed for nothing ({:.1} % of parsed)",
+            self.sources,
+            self.parsed,
+            share(self.parsed, self.sources),
+            self.parsed_with_facts,
+            self.parsed_for_nothing.len(),
+            share(self.parsed_for_nothing.len(), self.parsed),
+        );
+        if mode == "files" {
+            for path in &self.parsed_for_nothing {
+                let _ = writeln!(err, "privlint stats: parsed for nothing: {path}");
+            }
+        }
+    }
 }
 
 fn analyse_file(
@@ -181,7 +251,7 @@ fn analyse_file(
     let problem = |reason: String| {
         let mut facts = FileFacts::default();
         facts.problem(Location::new(relative, 1, 1), reason);
-        FileOutcome::Analysed(facts)
+        FileOutcome::Analysed(facts, Route::NotSource)
     };
     match std::fs::metadata(absolute) {
         Ok(m) if m.len() > max_size => {
@@ -207,16 +277,33 @@ fn analyse_file(
         Ok(t) => t,
         Err(reason) => return problem(reason),
     };
-    let parsed_at_all = match crate::extract::language_of(kind) {
-        Some(language) => catalog.prefilter().is_relevant(language, text.as_bytes()),
-        None => true,
+    let route = match crate::extract::language_of(kind) {
+        Some(language) if catalog.prefilter().is_relevant(language, text.as_bytes()) => {
+            Route::Parsed
+        }
+        Some(_) => Route::Rejected,
+        None => Route::NotSource,
     };
-    if !parsed_at_all {
+    if route == Route::Rejected {
         // Nothing the catalog knows is in this source file: done after one pass.
-        return FileOutcome::Analysed(FileFacts {
-            allows: suppress::inline_allows(relative, &text),
-            ..FileFacts::default()
-        });
+        return FileOutcome::Analysed(
+            FileFacts {
+                allows: suppress::inline_allows(relative, &text),
+                ..FileFacts::default()
+            },
+            route,
+        );
+    }
+    if route == Route::Parsed
+        && let Some(language) = crate::extract::language_of(kind)
+        && std::env::var("PRIVLINT_STATS").is_ok_and(|v| v == "files")
+    {
+        let reason = catalog.prefilter().reason(language, text.as_bytes());
+        let _ = writeln!(
+            std::io::stderr(),
+            "privlint stats: {relative} passes on {}",
+            reason.unwrap_or_default().join(" + ")
+        );
     }
     if let Some(depth) = nesting_beyond_limit(&text, kind) {
         return problem(format!(
@@ -236,7 +323,7 @@ fn analyse_file(
                 return FileOutcome::Skipped(skip.to_string());
             }
             facts.allows = suppress::inline_allows(relative, &text);
-            FileOutcome::Analysed(facts)
+            FileOutcome::Analysed(facts, route)
         }
         Err(panic) => {
             let message = panic
