@@ -55,6 +55,8 @@ pub enum Platform {
     Ios,
     ReactNative,
     Flutter,
+    /// A Capacitor (Ionic) or Cordova hybrid app.
+    Capacitor,
     Web,
     Rust,
 }
@@ -66,6 +68,7 @@ impl Platform {
             Platform::Ios => "ios",
             Platform::ReactNative => "react-native",
             Platform::Flutter => "flutter",
+            Platform::Capacitor => "capacitor",
             Platform::Web => "web",
             Platform::Rust => "rust",
         }
@@ -223,6 +226,9 @@ pub enum Marker {
     TauriConfig,
     /// An HTML page: its folder is a web root unless it lies inside another unit.
     WebPage,
+    /// A Capacitor config, an `ionic.config.json` or a Cordova project's `config.xml`:
+    /// the folder is a hybrid app that folds its web layer, `android/` and `ios/`.
+    HybridApp,
     /// A version catalog accessor a Gradle build file uses in a shipped dependency
     /// configuration: `libs.firebase.analytics` → catalog `libs`, accessor
     /// `firebase.analytics`; `libs.bundles.x` → `bundles.x`; `libs.findLibrary("a-b")`

@@ -56,12 +56,22 @@ pub enum FileKind {
     TauriConfig,
     /// `capabilities/*.json` under a `src-tauri` folder.
     TauriCapability,
+    /// `capacitor.config.json`, `capacitor.config.ts`, `capacitor.config.js`.
+    CapacitorConfig,
+    /// `ionic.config.json`.
+    IonicConfig,
+    /// Cordova `config.xml`.
+    CordovaConfig,
+    /// A Cordova plugin's `plugin.xml`.
+    CordovaPlugin,
+    /// Capacitor's generated `capacitor.settings.gradle` and `capacitor.build.gradle`.
+    CapacitorGradle,
 }
 
 impl FileKind {
     /// Every kind, for the registry's completeness test.
     #[cfg(test)]
-    pub const ALL: [FileKind; 30] = [
+    pub const ALL: [FileKind; 35] = [
         FileKind::AndroidManifest,
         FileKind::GradleBuild,
         FileKind::GradleSettings,
@@ -92,6 +102,11 @@ impl FileKind {
         FileKind::Rust,
         FileKind::TauriConfig,
         FileKind::TauriCapability,
+        FileKind::CapacitorConfig,
+        FileKind::IonicConfig,
+        FileKind::CordovaConfig,
+        FileKind::CordovaPlugin,
+        FileKind::CapacitorGradle,
     ];
 
     /// Source files go through the prefilter; manifests are always parsed.

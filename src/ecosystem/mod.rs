@@ -14,7 +14,7 @@ pub use app_folder::app_folder;
 
 use crate::catalog::{IdKind, Identifiers, Language, PackagesDef};
 use crate::extract::ir::SourceIr;
-use crate::extract::{FileInput, android, apple, flutter, javascript, rust};
+use crate::extract::{FileInput, android, apple, flutter, hybrid, javascript, rust};
 use crate::model::{FileFacts, Marker, Platform};
 use crate::walk::FileKind;
 
@@ -25,6 +25,7 @@ pub static ECOSYSTEMS: &[&Ecosystem] = &[
     &javascript::ECOSYSTEM,
     &flutter::ECOSYSTEM,
     &rust::ECOSYSTEM,
+    &hybrid::ECOSYSTEM,
 ];
 
 /// What one ecosystem knows about files, folders and apps.

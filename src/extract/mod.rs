@@ -11,6 +11,7 @@ pub mod treesitter;
 pub mod android;
 pub mod apple;
 pub mod flutter;
+pub mod hybrid;
 pub mod javascript;
 pub mod rust;
 

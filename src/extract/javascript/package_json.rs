@@ -19,6 +19,40 @@ use crate::catalog::IdKind;
 use crate::extract::FileInput;
 use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
 
+/// A Cordova project lists its installed plugins under `cordova.plugins` (the plugins
+/// themselves are often only devDependencies): each one ships in the app.
+fn cordova_plugins(
+    input: &FileInput,
+    json: &LocatedJson,
+    root: &serde_json::Map<String, Value>,
+    facts: &mut FileFacts,
+) {
+    let Some(plugins) = root
+        .get("cordova")
+        .and_then(|c| c.get("plugins"))
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let plugins_pointer = pointer_child(&pointer_child("", "cordova"), "plugins");
+    for name in plugins.keys() {
+        let Some(sdk) = input.catalog.lookup(IdKind::Npm, name) else {
+            continue;
+        };
+        let offset = json
+            .key_offset(&pointer_child(&plugins_pointer, name))
+            .unwrap_or(0);
+        facts.push(
+            input.at(offset),
+            EvidenceKind::SdkPresence {
+                sdk: sdk.id.clone(),
+                via: Presence::Dependency,
+            },
+            format!("{name} (Cordova plugin)"),
+        );
+    }
+}
+
 /// Sections whose packages ship to users. `devDependencies` is read for markers only.
 const SHIPPED_SECTIONS: [&str; 3] = ["dependencies", "optionalDependencies", "peerDependencies"];
 /// Sections consulted to decide whether the project is a React Native / Expo project.
@@ -65,6 +99,8 @@ pub fn extract(input: &FileInput) -> FileFacts {
             );
         }
     }
+
+    cordova_plugins(input, &json, root, &mut facts);
 
     // serde_json orders keys by name; report in file order.
     facts.evidence.sort_by(|a, b| a.at.cmp(&b.at));
