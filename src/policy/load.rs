@@ -1599,10 +1599,7 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, mark) = next.map(|(event, span)| (event, span.start)).map_err(|e| {
             let span = builder.map.span(*e.marker(), 1);
             Issue::new(
