@@ -405,9 +405,9 @@ fn catalog_command(
         }
         Some(CatalogCommand::Show { id }) => {
             let text = if let Some(sdk) = catalog.sdk(&id) {
-                serde_yaml::to_string(sdk).unwrap_or_default()
+                crate::yaml::to_string(sdk).unwrap_or_default()
             } else if let Some(cap) = catalog.capability(&id) {
-                serde_yaml::to_string(cap).unwrap_or_default()
+                crate::yaml::to_string(cap).unwrap_or_default()
             } else {
                 let known = catalog
                     .sdks

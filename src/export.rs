@@ -250,7 +250,7 @@ mod tests {
             !yaml.contains(".objc\n"),
             "Semgrep cannot parse Objective-C"
         );
-        let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        let parsed: crate::yaml::Value = crate::yaml::from_str(&yaml).unwrap();
         let rules = parsed["rules"].as_sequence().unwrap();
         assert!(rules.len() > 20);
         for rule in rules {

@@ -25,6 +25,7 @@ pub mod scan;
 pub mod since;
 pub mod suppress;
 pub mod walk;
+pub mod yaml;
 
 /// A glob set over scan-relative paths; invalid patterns are skipped (the policy loader
 /// has already reported them).

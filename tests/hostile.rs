@@ -1145,7 +1145,8 @@ fn file_names_and_references_never_reach_a_shell() {
 #[test]
 fn the_action_uses_the_base_policy_and_never_interpolates_into_run() {
     let text = std::fs::read_to_string(repo_path("action.yml")).expect("action.yml");
-    let action: serde_yaml::Value = serde_yaml::from_str(&text).expect("action.yml is YAML");
+    let action: privlint::yaml::Value =
+        privlint::yaml::from_str(&text).expect("action.yml is YAML");
     let steps = action["runs"]["steps"]
         .as_sequence()
         .expect("composite steps");

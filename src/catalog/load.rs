@@ -132,10 +132,10 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
     let mut sdks = Vec::new();
     let mut capabilities = Vec::new();
     for (name, text) in files {
-        let file: CatalogFile = match serde_yaml::from_str(&text) {
+        let file: CatalogFile = match crate::yaml::from_str(&text) {
             Ok(f) => f,
             Err(e) => {
-                let span = e.location().map(|l| SourceSpan::from((l.index(), 1)));
+                let span = e.offset.map(|offset| SourceSpan::from((offset, 1)));
                 return Err(CatalogError::Syntax(Box::new(CatalogSyntaxError {
                     message: e.to_string(),
                     src: NamedSource::new(&name, text),

@@ -1,7 +1,7 @@
 //! Loading `privlint.yaml`: YAML events → a spanned node tree → a validated layer → merged
 //! over whatever it `extends` → [`Policy`].
 //!
-//! The YAML goes through yaml-rust2's event parser rather than serde so that every key and
+//! The YAML goes through the event parser of [`crate::yaml`] rather than serde so that every key and
 //! value keeps its position (miette labels point at the offending key or value), duplicate
 //! keys are caught, and aliases are expanded under a node budget (an alias bomb is an
 //! error, not a hang). Validation never stops at the first problem: every problem of every
@@ -13,14 +13,13 @@ use std::path::{Component, Path, PathBuf};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use thiserror::Error;
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::{
     Access, Date, Exception, Policy, PolicyOrigin, PolicySpan, Precision, Require, SdkRules,
     SdkSelector, Spanned, Unlisted, presets,
 };
 use crate::catalog::Catalog;
+use crate::yaml::events::{Event, Marker, Parser, ScalarStyle};
 
 /// Every rule a policy exception may name: `(code, kebab-case name)`. The rule registry
 /// tests that it agrees with this table.
@@ -452,6 +451,22 @@ impl Loader<'_> {
                 None,
                 format!("the policy file is larger than {MAX_POLICY_BYTES} bytes"),
             );
+            return (empty_policy(), file.problems(vec![issue]));
+        }
+        if let Some(offset) = text.find('\0') {
+            // A NUL would end the text early in some readers: refuse it rather than read
+            // a policy that is shorter than the file.
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let span = Span {
+                offset,
+                len: 1,
+                line: u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX),
+                column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
+            };
+            let issue = Issue::new("nul-byte", Some(span), "the policy contains a NUL byte")
+                .label("NUL byte")
+                .help("a policy is plain UTF-8 text; remove the NUL byte (was the file saved as UTF-16?)");
             return (empty_policy(), file.problems(vec![issue]));
         }
         let tree = match parse_tree(text) {
@@ -1480,7 +1495,7 @@ impl Node {
 
 struct SourceMap<'t> {
     text: &'t str,
-    /// Byte offset of each character, for non-ASCII text (yaml-rust2 marks count chars).
+    /// Byte offset of each character, for non-ASCII text (parser marks count chars).
     char_bytes: Option<Vec<usize>>,
 }
 
@@ -1497,7 +1512,7 @@ impl<'t> SourceMap<'t> {
         }
     }
 
-    /// yaml-rust2 marks: char index, 1-based line, 0-based column.
+    /// Parser marks: char index, 1-based line, 0-based column.
     fn span(&self, mark: Marker, len: usize) -> Span {
         let offset = self.byte_offset(mark.index());
         Span {
@@ -1509,18 +1524,18 @@ impl<'t> SourceMap<'t> {
     }
 
     /// Bytes the scalar occupies in the source, quotes included.
-    fn scalar_len(&self, offset: usize, style: TScalarStyle, value: &str) -> usize {
+    fn scalar_len(&self, offset: usize, style: ScalarStyle, value: &str) -> usize {
         let rest = self.text.get(offset..).unwrap_or("");
         match style {
-            TScalarStyle::Plain => {
+            ScalarStyle::Plain => {
                 if rest.starts_with(value) {
                     value.len()
                 } else {
                     rest.find('\n').unwrap_or(rest.len())
                 }
             }
-            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
-                let quote = if style == TScalarStyle::SingleQuoted {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let quote = if style == ScalarStyle::SingleQuoted {
                     '\''
                 } else {
                     '"'
@@ -1584,8 +1599,8 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;
-    loop {
-        let (event, mark) = parser.next_token().map_err(|e| {
+    while let Some(next) = parser.next_event() {
+        let (event, mark) = next.map(|(event, span)| (event, span.start)).map_err(|e| {
             let span = builder.map.span(*e.marker(), 1);
             Issue::new(
                 "yaml-syntax",
@@ -1597,8 +1612,7 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
         })?;
         match event {
             Event::StreamEnd => break,
-            Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
-            Event::DocumentStart => {
+            Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
                     return Err(Issue::new(
@@ -1612,6 +1626,7 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
             }
             Event::Alias(id) => builder.alias(id, mark)?,
             Event::Scalar(value, style, anchor, tag) => {
+                let value = value.into_owned();
                 if tag.is_some() {
                     return Err(tag_issue(builder.map.span(mark, 1)));
                 }
@@ -1624,7 +1639,7 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
                 let node = Node {
                     kind: Kind::Scalar {
                         text: value,
-                        plain: style == TScalarStyle::Plain,
+                        plain: style == ScalarStyle::Plain,
                     },
                     span,
                     size: 1,
@@ -1633,7 +1648,7 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
                 builder.count(1, span)?;
                 builder.complete(node, anchor);
             }
-            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
                 let span = builder.map.span(mark, 1);
                 if tag.is_some() {
                     return Err(tag_issue(span));
@@ -1660,6 +1675,16 @@ fn parse_tree(text: &str) -> Result<Tree, Issue> {
                     });
             }
             Event::SequenceEnd | Event::MappingEnd => builder.close(mark),
+            Event::UnresolvedAlias(_) => {
+                return Err(Issue::new(
+                    "yaml-syntax",
+                    Some(builder.map.span(mark, 1)),
+                    "alias to an unknown anchor",
+                )
+                .label("unknown alias"));
+            }
+            // Stream and document ends, anchor names and comments carry no policy data.
+            _ => {}
         }
     }
     Ok(Tree {
@@ -1873,7 +1898,7 @@ sdks:
 "#;
 
     fn catalog() -> Catalog {
-        let file: CatalogFile = serde_yaml::from_str(TEST_CATALOG).expect("test catalog parses");
+        let file: CatalogFile = crate::yaml::from_str(TEST_CATALOG).expect("test catalog parses");
         Catalog::build("test".into(), file.categories, file.sdks, file.capabilities)
     }
 
@@ -2433,11 +2458,29 @@ i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
     }
 
     #[test]
+    fn a_nul_byte_is_an_error_at_its_position() {
+        let e = err("version: 1\nsdks:\n  allow: [braze]\0\n  deny: [appsflyer]\n");
+        assert_eq!(problem_positions(&e), [("nul-byte", 3, 17)]);
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_accepted() {
+        let policy = ok("\u{feff}version: 1\nsdks:\n  allow: [braze]\n");
+        assert_eq!(selectors(&policy.sdks.allow), ["braze"]);
+        let e = err("\u{feff}version: 1\nsdks:\n  alow: [braze]\n");
+        assert_eq!(
+            e.problems[0].span.as_ref().map(|s| (s.line, s.column)),
+            Some((3, 3))
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         let block: String = (0..40).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
         let e = err(&format!("version: 1\n{block}"));
-        assert_eq!(problem_positions(&e), [("too-deep", 34, 66)]);
-        // yaml-rust2 refuses deep flow nesting itself, before the builder sees it.
+        // The label points at the first key of the mapping that is too deep.
+        assert_eq!(problem_positions(&e), [("too-deep", 34, 65)]);
+        // The parser may refuse deep flow nesting itself, before the builder sees it.
         let flow = format!("version: 1\nx: {}{}\n", "[".repeat(5000), "]".repeat(5000));
         let e = err(&flow);
         assert!(matches!(e.problems[0].kind, "too-deep" | "yaml-syntax"));

@@ -169,10 +169,8 @@ fn pod_statement(statement: &Statement) -> Option<PodRef> {
 /// each once, at its first line, with the locked version.
 pub fn extract_lock(input: &FileInput) -> FileFacts {
     let mut facts = FileFacts::default();
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(input.text) {
-        let at = e
-            .location()
-            .map_or(input.loc(1, 1), |l| input.at(l.index()));
+    if let Err(e) = crate::yaml::from_str::<crate::yaml::Value>(input.text) {
+        let at = e.offset.map_or(input.loc(1, 1), |offset| input.at(offset));
         facts.problem(at, format!("malformed Podfile.lock: {e}"));
         return facts;
     }

@@ -409,7 +409,7 @@ sdks:
 "#;
 
     pub(crate) fn catalog() -> Catalog {
-        let file: CatalogFile = serde_yaml::from_str(YAML).expect("test catalog parses");
+        let file: CatalogFile = crate::yaml::from_str(YAML).expect("test catalog parses");
         Catalog::build("test".into(), file.categories, file.sdks, file.capabilities)
     }
 }

@@ -10,6 +10,7 @@ use crate::catalog::{Catalog, IdKind, SdkDef};
 use crate::extract::FileInput;
 use crate::extract::apple::plist::{is_usage_key, usage_key_evidence};
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
+use crate::yaml::Value;
 
 const APPLICATION_PRODUCT: &str = "com.apple.product-type.application";
 const INFOPLIST_KEY_PREFIX: &str = "INFOPLIST_KEY_";
@@ -232,32 +233,24 @@ pub fn extract_xcconfig(input: &FileInput) -> FileFacts {
 
 /// XcodeGen target dependencies `- package: Name` with `product: P` or
 /// `products: [P, …]` (no product means the product named like the package).
-fn xcodegen_linked_products(doc: &serde_yaml::Value) -> HashMap<String, Vec<String>> {
+fn xcodegen_linked_products(doc: &Value) -> HashMap<String, Vec<String>> {
     let mut linked: HashMap<String, Vec<String>> = HashMap::new();
-    let targets = doc.get("targets").and_then(serde_yaml::Value::as_mapping);
+    let targets = doc.get("targets").and_then(Value::as_mapping);
     for (_, target) in targets.into_iter().flatten() {
-        let dependencies = target
-            .get("dependencies")
-            .and_then(serde_yaml::Value::as_sequence);
+        let dependencies = target.get("dependencies").and_then(Value::as_sequence);
         for dependency in dependencies.into_iter().flatten() {
-            let Some(package) = dependency
-                .get("package")
-                .and_then(serde_yaml::Value::as_str)
-            else {
+            let Some(package) = dependency.get("package").and_then(Value::as_str) else {
                 continue;
             };
             let mut names: Vec<String> = dependency
                 .get("products")
-                .and_then(serde_yaml::Value::as_sequence)
+                .and_then(Value::as_sequence)
                 .into_iter()
                 .flatten()
-                .filter_map(serde_yaml::Value::as_str)
+                .filter_map(Value::as_str)
                 .map(str::to_string)
                 .collect();
-            if let Some(product) = dependency
-                .get("product")
-                .and_then(serde_yaml::Value::as_str)
-            {
+            if let Some(product) = dependency.get("product").and_then(Value::as_str) {
                 names.push(product.to_string());
             }
             if names.is_empty() {
@@ -278,23 +271,21 @@ fn xcodegen_linked_products(doc: &serde_yaml::Value) -> HashMap<String, Vec<Stri
 /// `INFOPLIST_KEY_` settings.
 pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
     let mut facts = FileFacts::default();
-    let doc: serde_yaml::Value = match serde_yaml::from_str(input.text) {
+    let doc: Value = match crate::yaml::from_str(input.text) {
         Ok(doc) => doc,
         Err(e) => {
-            let at = e
-                .location()
-                .map_or(input.loc(1, 1), |l| input.at(l.index()));
+            let at = e.offset.map_or(input.loc(1, 1), |offset| input.at(offset));
             facts.problem(at, format!("malformed XcodeGen spec: {e}"));
             return facts;
         }
     };
     let lines = YamlLines::new(input.text);
     let linked = xcodegen_linked_products(&doc);
-    if let Some(packages) = doc.get("packages").and_then(serde_yaml::Value::as_mapping) {
+    if let Some(packages) = doc.get("packages").and_then(Value::as_mapping) {
         for (name, spec) in packages {
-            let url = if let Some(url) = spec.get("url").and_then(serde_yaml::Value::as_str) {
+            let url = if let Some(url) = spec.get("url").and_then(Value::as_str) {
                 url.to_string()
-            } else if let Some(repo) = spec.get("github").and_then(serde_yaml::Value::as_str) {
+            } else if let Some(repo) = spec.get("github").and_then(Value::as_str) {
                 format!("https://github.com/{repo}")
             } else {
                 continue;
@@ -302,7 +293,7 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
             let written = spec
                 .get("url")
                 .or_else(|| spec.get("github"))
-                .and_then(serde_yaml::Value::as_str)
+                .and_then(Value::as_str)
                 .unwrap_or_default();
             let at_offset = lines
                 .find(written)
@@ -331,14 +322,14 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
     }
     let mut is_app = false;
     let mut seen = HashSet::new();
-    if let Some(targets) = doc.get("targets").and_then(serde_yaml::Value::as_mapping) {
+    if let Some(targets) = doc.get("targets").and_then(Value::as_mapping) {
         for (_, target) in targets {
-            let kind = target.get("type").and_then(serde_yaml::Value::as_str);
+            let kind = target.get("type").and_then(Value::as_str);
             is_app |= kind == Some("application");
             let properties = target
                 .get("info")
                 .and_then(|i| i.get("properties"))
-                .and_then(serde_yaml::Value::as_mapping);
+                .and_then(Value::as_mapping);
             for (key, _) in properties.into_iter().flatten() {
                 let Some(key) = key.as_str() else { continue };
                 if (is_usage_key(key) || input.catalog.plist_key(key).is_some())
@@ -366,7 +357,7 @@ pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
 fn yaml_settings(
     input: &FileInput,
     lines: &YamlLines,
-    value: &serde_yaml::Value,
+    value: &Value,
     seen: &mut HashSet<String>,
     facts: &mut FileFacts,
     depth: usize,
@@ -389,8 +380,8 @@ fn yaml_settings(
     }
 }
 
-/// Finds where a YAML scalar is written, skipping comment lines (serde_yaml values
-/// carry no positions).
+/// Finds where a YAML scalar is written, skipping comment lines (the loose value tree
+/// carries no positions).
 struct YamlLines<'a> {
     text: &'a str,
 }

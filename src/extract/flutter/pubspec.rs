@@ -1,14 +1,14 @@
 //! Flutter / Dart manifests: `pubspec.yaml` and `pubspec.lock`.
 //!
-//! Structure comes from `serde_yaml`; line numbers come from locating the keys in the
-//! text by indentation (serde_yaml values carry no positions).
+//! Structure comes from [`crate::yaml`]; line numbers come from locating the keys in the
+//! text by indentation (the loose value tree carries no positions).
 //!
 //! What ships: `dependencies` and `dependency_overrides` of the pubspec, and the
 //! `direct main`, `direct overridden` and `transitive` packages of the lock file.
 //! `dev_dependencies` (and lock entries marked `direct dev`) never reach users, so they
 //! are not evidence.
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 use crate::catalog::IdKind;
 use crate::extract::FileInput;
@@ -105,13 +105,12 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
 
 /// Parse the document; malformed YAML becomes a located problem.
 fn parse_yaml(input: &FileInput, facts: &mut FileFacts) -> Option<Value> {
-    match serde_yaml::from_str::<Value>(input.text) {
+    match crate::yaml::from_str::<Value>(input.text) {
         Ok(value) => Some(value),
         Err(error) => {
-            let at = error.location().map_or_else(
-                || input.loc(1, 1),
-                |l| input.loc(l.line().max(1) as u32, l.column().max(1) as u32),
-            );
+            let at = error
+                .position
+                .map_or_else(|| input.loc(1, 1), |(line, column)| input.loc(line, column));
             facts.problem(at, format!("invalid YAML: {error}"));
             None
         }
@@ -138,7 +137,7 @@ fn describe_spec(spec: &Value) -> String {
     match spec {
         Value::Null => "any".to_string(),
         Value::String(version) => version.clone(),
-        Value::Number(n) => n.to_string(),
+        Value::Int(_) | Value::Float(_) => spec.to_string(),
         Value::Mapping(_) => {
             if let Some(git) = spec.get("git") {
                 let url = git
@@ -272,7 +271,7 @@ capabilities:
     source: test
     tauri_permissions: ["mic-recorder:"]
 "#;
-    let file: crate::catalog::CatalogFile = serde_yaml::from_str(yaml).expect("test catalog");
+    let file: crate::catalog::CatalogFile = crate::yaml::from_str(yaml).expect("test catalog");
     crate::catalog::Catalog::build(String::new(), Vec::new(), file.sdks, file.capabilities)
 }
 

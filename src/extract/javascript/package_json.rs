@@ -397,7 +397,7 @@ impl PositionScanner<'_, '_> {
 /// must not depend on what the shipped catalog happens to hold.
 #[cfg(test)]
 pub(crate) fn test_catalog(yaml: &str) -> crate::catalog::Catalog {
-    let file: crate::catalog::CatalogFile = serde_yaml::from_str(yaml).expect("test catalog YAML");
+    let file: crate::catalog::CatalogFile = crate::yaml::from_str(yaml).expect("test catalog YAML");
     crate::catalog::Catalog::build("test".into(), file.categories, file.sdks, file.capabilities)
 }
 
