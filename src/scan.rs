@@ -212,9 +212,17 @@ fn analyse_file(
         None => true,
     };
     if !parsed_at_all {
-        // Nothing the catalog knows is in this source file: done after one pass.
+        // Nothing the catalog knows is in this source file: no evidence, only the
+        // function summary the cross-file flow linker needs.
+        let summary = nesting_beyond_limit(&text, kind).is_none().then(|| {
+            let input = FileInput::new(relative, &bytes, &text, catalog);
+            quietly_caught(|| extract::extract(kind, &input))
+                .ok()
+                .and_then(|facts| facts.summary)
+        });
         return FileOutcome::Analysed(FileFacts {
             allows: suppress::inline_allows(relative, &text),
+            summary: summary.flatten(),
             ..FileFacts::default()
         });
     }
