@@ -282,6 +282,10 @@ pub struct FileFacts {
     pub markers: Vec<MarkerAt>,
     pub allows: Vec<InlineAllow>,
     pub problems: Vec<FileProblem>,
+    /// What each function does with the values it gets and makes, for the cross-file
+    /// flow linker; internal, never part of an output.
+    #[serde(skip)]
+    pub summary: Option<Box<crate::extract::analyze::summary::FileSummary>>,
 }
 
 impl FileFacts {
@@ -306,5 +310,8 @@ impl FileFacts {
         self.markers.extend(other.markers);
         self.allows.extend(other.allows);
         self.problems.extend(other.problems);
+        if other.summary.is_some() {
+            self.summary = other.summary;
+        }
     }
 }

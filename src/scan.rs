@@ -123,6 +123,15 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
         Err(_) => run(),
     };
 
+    let results = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(EXTRACT_STACK_SIZE)
+        .build()
+    {
+        Ok(pool) => pool.install(|| summarise_hops(&candidates, results, catalog)),
+        Err(_) => summarise_hops(&candidates, results, catalog),
+    };
+
     let mut problems: Vec<FileProblem> = walked
         .problems
         .into_iter()
@@ -168,6 +177,96 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
         allows,
         files_scanned,
     }
+}
+
+/// Rounds of [`summarise_hops`]: how many files the prefilter rejected may stand in a
+/// row between a capability read and an SDK call (a view model between a service and an
+/// analytics wrapper is one).
+const HOP_ROUNDS: usize = 2;
+
+/// Cross-file flow passes through files that name nothing the catalog knows (a view
+/// model handing a location from a service to an analytics wrapper). Parsing every such
+/// file would cost the prefilter's savings, so only those that name a file or function
+/// already summarised — a file stem or a function name, as a whole word — are lowered
+/// for their function summary, in a few rounds.
+fn summarise_hops(
+    candidates: &[walk::Candidate],
+    mut results: Vec<(String, FileKind, FileOutcome)>,
+    catalog: &Catalog,
+) -> Vec<(String, FileKind, FileOutcome)> {
+    let mut needles: Vec<String> = Vec::new();
+    let known = |results: &[(String, FileKind, FileOutcome)], needles: &mut Vec<String>| {
+        for (path, _, outcome) in results {
+            let FileOutcome::Analysed(facts, _) = outcome else {
+                continue;
+            };
+            let Some(summary) = &facts.summary else {
+                continue;
+            };
+            let stem = Path::new(path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
+            let names = summary.functions.iter().map(|f| f.name.clone());
+            for name in stem.into_iter().chain(names) {
+                if name.len() >= 3 && !needles.contains(&name) {
+                    needles.push(name);
+                }
+            }
+        }
+    };
+    known(&results, &mut needles);
+    for _ in 0..HOP_ROUNDS {
+        let Ok(matcher) = aho_corasick::AhoCorasick::new(&needles) else {
+            break;
+        };
+        let hops: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, outcome))| {
+                matches!(outcome, FileOutcome::Analysed(f, Route::Rejected) if f.summary.is_none())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let summaries: Vec<(usize, Option<Box<crate::extract::analyze::summary::FileSummary>>)> =
+            hops.par_iter()
+                .filter_map(|&i| {
+                    let c = &candidates[i];
+                    let bytes = std::fs::read(&c.absolute).ok()?;
+                    let text = std::str::from_utf8(&bytes).ok()?;
+                    let names_one = matcher
+                        .find_iter(text)
+                        .any(|m| whole_word(text.as_bytes(), m.start(), m.end()));
+                    if !names_one || nesting_beyond_limit(text, c.kind).is_some() {
+                        return None;
+                    }
+                    let input = FileInput::new(&c.relative, &bytes, text, catalog);
+                    let summary = quietly_caught(|| extract::extract(c.kind, &input))
+                        .ok()
+                        .and_then(|facts| facts.summary);
+                    Some((i, summary))
+                })
+                .collect();
+        if summaries.is_empty() {
+            break;
+        }
+        let before = needles.len();
+        for (i, summary) in summaries {
+            if let FileOutcome::Analysed(facts, _) = &mut results[i].2 {
+                facts.summary = summary;
+            }
+        }
+        known(&results, &mut needles);
+        if needles.len() == before {
+            break;
+        }
+    }
+    results
+}
+
+/// Whether `text[start..end]` is a whole identifier (not part of a longer one).
+fn whole_word(text: &[u8], start: usize, end: usize) -> bool {
+    let part = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    !(start > 0 && part(text[start - 1])) && !text.get(end).is_some_and(|b| part(*b))
 }
 
 enum FileOutcome {

@@ -218,6 +218,7 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
         let mut flow = FlowState::default();
         context.run(function, &mut flow, &mut facts, 0);
     }
+    facts.summary = Some(Box::new(summary::summarize(&context, ir)));
     facts.evidence.sort();
     facts.evidence.dedup();
     facts
@@ -699,5 +700,6 @@ fn switches_on(args_text: &str) -> bool {
 }
 
 mod provenance;
+pub mod summary;
 #[cfg(test)]
 mod tests;

@@ -84,14 +84,18 @@ fn extract_source(
     lower: fn(&FileInput) -> Result<ir::SourceIr, String>,
     input: &FileInput,
 ) -> FileFacts {
-    if !input
+    let relevant = input
         .catalog
         .prefilter()
-        .is_relevant(language, input.text.as_bytes())
-    {
-        return FileFacts::default();
-    }
+        .is_relevant(language, input.text.as_bytes());
     match lower(input) {
+        // A file naming nothing the catalog knows has no evidence, but its functions may
+        // carry a value between files: only its summary is kept.
+        Ok(ir) if !relevant => FileFacts {
+            summary: analyze::analyze(input, language, &ir).summary,
+            ..FileFacts::default()
+        },
+        Ok(_) | Err(_) if !relevant => FileFacts::default(),
         Ok(ir) => analyze::analyze(input, language, &ir),
         Err(reason) => {
             let mut facts = FileFacts::default();

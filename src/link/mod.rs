@@ -6,6 +6,7 @@
 //! [`gradle`]; [`shipped`] refines evidence a per-file extractor over-approximates;
 //! [`ties`] derives the ties of one unit.
 
+mod flow;
 mod gradle;
 mod shipped;
 mod ties;
@@ -151,7 +152,22 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
             || !u.capabilities.is_empty()
             || !u.other.is_empty()
     });
+    let by_path: BTreeMap<&str, &AnalysedFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
     for unit in &mut units {
+        let summarised: Vec<flow::SummaryFile> = unit
+            .files
+            .iter()
+            .filter_map(|path| {
+                let file = by_path.get(path.as_str())?;
+                Some(flow::SummaryFile {
+                    path: file.path.as_str(),
+                    summary: file.facts.summary.as_deref()?,
+                })
+            })
+            .collect();
+        let crossing = flow::flows(&summarised, &unit.other);
+        unit.other.extend(crossing);
         finish_capabilities(unit);
         unit.ties = ties::ties(unit, catalog);
     }

@@ -1,0 +1,565 @@
+//! Flows across functions and files of one app unit, from the function summaries the
+//! extractors made (`crate::extract::analyze::summary`).
+//!
+//! Calls are resolved by each language's own visibility rules ([`Resolver`]): a name
+//! is followed only into a file the caller can see (imported, same package or module),
+//! and only when exactly one function there has that name. Then, up to [`MAX_HOPS`]
+//! rounds, each function learns which parameters reach an SDK sink, which reach its
+//! return value, and whether a capability read reaches its return value. A capability
+//! value that reaches a sink through at least one of those facts is a `flow`, with every
+//! hop in its chain. The in-file pass keeps the flows it finds itself.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::catalog::Language;
+use crate::extract::analyze::summary::{Carried, Carrier, FileSummary, FunctionSummary};
+use crate::model::{Evidence, EvidenceKind, Location, Step};
+
+/// Function boundaries a value is followed across.
+const MAX_HOPS: usize = 6;
+/// Longest chain kept (steps).
+const MAX_CHAIN: usize = 40;
+/// Paths kept per parameter: the first found are the shortest.
+const MAX_PATHS: usize = 4;
+
+/// One summarised file of the unit.
+pub(super) struct SummaryFile<'a> {
+    pub path: &'a str,
+    pub summary: &'a FileSummary,
+}
+
+/// A function: file index, function index.
+type FnRef = (usize, usize);
+
+/// A way from a parameter to an SDK sink, with the steps after the parameter.
+#[derive(Clone, Debug, PartialEq)]
+struct SinkPath {
+    sdk: String,
+    at: Location,
+    call: String,
+    steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Derived {
+    /// Per parameter: the sinks it reaches.
+    param_sinks: Vec<Vec<SinkPath>>,
+    /// Per parameter: the steps by which it reaches the return value.
+    param_returns: Vec<Option<Vec<Step>>>,
+    /// A capability read that reaches the return value, with its chain.
+    returned_source: Option<(String, Vec<Step>)>,
+}
+
+/// The flow evidence of a unit that the in-file pass did not find (`known`).
+pub(super) fn flows(files: &[SummaryFile], known: &[Evidence]) -> Vec<Evidence> {
+    let resolver = Resolver::new(files);
+    let callees: Vec<Vec<Vec<Option<FnRef>>>> = files
+        .iter()
+        .enumerate()
+        .map(|(fi, f)| {
+            f.summary
+                .functions
+                .iter()
+                .map(|func| {
+                    func.calls
+                        .iter()
+                        .map(|c| resolver.resolve(fi, c.receiver.as_deref(), &c.method))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let mut derived: Vec<Vec<Derived>> = files
+        .iter()
+        .map(|f| vec![Derived::default(); f.summary.functions.len()])
+        .collect();
+    for _ in 0..MAX_HOPS {
+        let next: Vec<Vec<Derived>> = files
+            .iter()
+            .enumerate()
+            .map(|(fi, f)| {
+                f.summary
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .map(|(gi, func)| {
+                        let eval = Eval {
+                            files,
+                            derived: &derived,
+                            callees: &callees[fi][gi],
+                            function: func,
+                        };
+                        eval.derive()
+                    })
+                    .collect()
+            })
+            .collect();
+        if next == derived {
+            break;
+        }
+        derived = next;
+    }
+    let known: BTreeSet<(&Location, &str, &str)> = known
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EvidenceKind::Flow {
+                sdk, capability, ..
+            } => Some((&e.at, sdk.as_str(), capability.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<Evidence> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        for (gi, func) in f.summary.functions.iter().enumerate() {
+            let eval = Eval {
+                files,
+                derived: &derived,
+                callees: &callees[fi][gi],
+                function: func,
+            };
+            for (capability, path) in eval.flows() {
+                let duplicate = known.contains(&(&path.at, path.sdk.as_str(), capability.as_str()))
+                    || out.iter().any(|e| {
+                        e.at == path.at
+                            && e.kind.sdk() == Some(path.sdk.as_str())
+                            && e.kind.capability() == Some(capability.as_str())
+                    });
+                if duplicate {
+                    continue;
+                }
+                out.push(Evidence {
+                    at: path.at.clone(),
+                    kind: EvidenceKind::Flow {
+                        sdk: path.sdk.clone(),
+                        capability,
+                        chain: path.steps,
+                    },
+                    detail: path.call,
+                });
+            }
+        }
+    }
+    out
+}
+
+struct Eval<'e, 'a> {
+    files: &'e [SummaryFile<'a>],
+    derived: &'e [Vec<Derived>],
+    callees: &'e [Option<FnRef>],
+    function: &'e FunctionSummary,
+}
+
+impl Eval<'_, '_> {
+    fn callee(&self, call: usize) -> Option<(&FunctionSummary, &Derived)> {
+        let (fi, gi) = (*self.callees.get(call)?)?;
+        Some((
+            self.files.get(fi)?.summary.functions.get(gi)?,
+            self.derived.get(fi)?.get(gi)?,
+        ))
+    }
+
+    /// The capability read a carried value holds, with its chain up to the place.
+    fn source(&self, carried: &Carried, depth: usize) -> Option<(String, Vec<Step>)> {
+        if depth > MAX_HOPS {
+            return None;
+        }
+        match &carried.carrier {
+            Carrier::Param(_) => None,
+            Carrier::Source { capability } => Some((capability.clone(), carried.steps.clone())),
+            Carrier::Result(k) => {
+                let call = self.function.calls.get(*k)?;
+                let (callee, derived) = self.callee(*k)?;
+                let (capability, mut chain) = match &derived.returned_source {
+                    Some(found) => found.clone(),
+                    None => call.args.iter().enumerate().find_map(|(j, arg)| {
+                        let returned = derived.param_returns.get(j)?.as_ref()?;
+                        arg.iter().find_map(|c| {
+                            let (capability, mut chain) = self.source(c, depth + 1)?;
+                            chain.push(passed(&call.at, callee, j));
+                            chain.extend(returned.iter().cloned());
+                            Some((capability, chain))
+                        })
+                    })?,
+                };
+                chain.push(Step {
+                    at: call.at.clone(),
+                    message: format!("returned by `{}`", callee.name),
+                });
+                chain.extend(carried.steps.iter().cloned());
+                Some((capability, bounded(chain)))
+            }
+        }
+    }
+
+    /// The parameters a carried value holds, each with its steps up to the place.
+    fn params(&self, carried: &Carried, depth: usize) -> Vec<(usize, Vec<Step>)> {
+        if depth > MAX_HOPS {
+            return Vec::new();
+        }
+        match &carried.carrier {
+            Carrier::Param(i) => vec![(*i, carried.steps.clone())],
+            Carrier::Source { .. } => Vec::new(),
+            Carrier::Result(k) => {
+                let (Some(call), Some((callee, derived))) =
+                    (self.function.calls.get(*k), self.callee(*k))
+                else {
+                    return Vec::new();
+                };
+                let mut out = Vec::new();
+                for (j, arg) in call.args.iter().enumerate() {
+                    let Some(Some(returned)) = derived.param_returns.get(j) else {
+                        continue;
+                    };
+                    for c in arg {
+                        for (i, mut steps) in self.params(c, depth + 1) {
+                            steps.push(passed(&call.at, callee, j));
+                            steps.extend(returned.iter().cloned());
+                            steps.push(Step {
+                                at: call.at.clone(),
+                                message: format!("returned by `{}`", callee.name),
+                            });
+                            steps.extend(carried.steps.iter().cloned());
+                            out.push((i, bounded(steps)));
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Every way a value reaches a sink in this function: `(what carries it, path)`.
+    fn sink_paths(&self) -> Vec<(&Carried, SinkPath)> {
+        let mut out = Vec::new();
+        for hit in &self.function.sinks {
+            let mut steps = Vec::new();
+            steps.push(Step {
+                at: hit.at.clone(),
+                message: format!("passed to `{}` of {}", hit.call, hit.sdk_name),
+            });
+            out.push((
+                &hit.carried,
+                SinkPath {
+                    sdk: hit.sdk.clone(),
+                    at: hit.at.clone(),
+                    call: hit.call.clone(),
+                    steps,
+                },
+            ));
+        }
+        for (k, call) in self.function.calls.iter().enumerate() {
+            let Some((callee, derived)) = self.callee(k) else {
+                continue;
+            };
+            for (j, arg) in call.args.iter().enumerate() {
+                let Some(paths) = derived.param_sinks.get(j) else {
+                    continue;
+                };
+                for path in paths {
+                    for c in arg {
+                        let mut steps = vec![passed(&call.at, callee, j)];
+                        steps.extend(path.steps.iter().cloned());
+                        out.push((
+                            c,
+                            SinkPath {
+                                steps: bounded(steps),
+                                ..path.clone()
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn derive(&self) -> Derived {
+        let n = self.function.params.len();
+        let mut derived = Derived {
+            param_sinks: vec![Vec::new(); n],
+            param_returns: vec![None; n],
+            returned_source: None,
+        };
+        for (carried, path) in self.sink_paths() {
+            for (i, mut steps) in self.params(carried, 0) {
+                let Some(list) = derived.param_sinks.get_mut(i) else {
+                    continue;
+                };
+                steps.extend(path.steps.iter().cloned());
+                if list.len() < MAX_PATHS && !list.iter().any(|p| p.at == path.at) {
+                    list.push(SinkPath {
+                        steps: bounded(steps),
+                        ..path.clone()
+                    });
+                }
+            }
+        }
+        for carried in &self.function.returns {
+            if derived.returned_source.is_none() {
+                derived.returned_source = self.source(carried, 0);
+            }
+            for (i, steps) in self.params(carried, 0) {
+                if let Some(slot @ None) = derived.param_returns.get_mut(i) {
+                    *slot = Some(steps);
+                }
+            }
+        }
+        derived
+    }
+
+    /// Capability values of this function that reach a sink: `(capability, path)` with
+    /// the full chain from the read to the sink.
+    fn flows(&self) -> Vec<(String, SinkPath)> {
+        let mut out = Vec::new();
+        for (carried, path) in self.sink_paths() {
+            if let Some((capability, mut chain)) = self.source(carried, 0) {
+                chain.extend(path.steps.iter().cloned());
+                out.push((
+                    capability,
+                    SinkPath {
+                        steps: bounded(chain),
+                        ..path
+                    },
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn passed(at: &Location, callee: &FunctionSummary, index: usize) -> Step {
+    let param = callee.params.get(index).map_or("?", String::as_str);
+    Step {
+        at: at.clone(),
+        message: format!("passed to `{}` as `{param}`", callee.name),
+    }
+}
+
+fn bounded(mut steps: Vec<Step>) -> Vec<Step> {
+    if steps.len() > MAX_CHAIN {
+        let tail = steps.split_off(steps.len() - MAX_CHAIN / 2);
+        steps.truncate(MAX_CHAIN / 2);
+        steps.extend(tail);
+    }
+    steps
+}
+
+/// Which function a call names, by the calling file's language rules.
+struct Resolver<'r, 'a> {
+    files: &'r [SummaryFile<'a>],
+    /// Index of each file by path.
+    by_path: HashMap<&'a str, usize>,
+}
+
+impl<'r, 'a> Resolver<'r, 'a> {
+    fn new(files: &'r [SummaryFile<'a>]) -> Self {
+        Resolver {
+            files,
+            by_path: files.iter().enumerate().map(|(i, f)| (f.path, i)).collect(),
+        }
+    }
+
+    fn resolve(&self, file: usize, receiver: Option<&str>, method: &str) -> Option<FnRef> {
+        let caller = self.files.get(file)?;
+        let local = matches!(receiver, None | Some("this" | "self" | "Self"));
+        if local && let Some(found) = unique(self.files, &[file], method) {
+            return Some(found);
+        }
+        let visible = self.visible(file, caller, receiver, method);
+        let visible: Vec<usize> = visible.into_iter().filter(|&f| f != file).collect();
+        unique(self.files, &visible, method)
+    }
+
+    /// The files a call may reach, by the caller's language.
+    fn visible(
+        &self,
+        file: usize,
+        caller: &SummaryFile,
+        receiver: Option<&str>,
+        method: &str,
+    ) -> Vec<usize> {
+        let dir = parent(caller.path);
+        let root = receiver.map(|r| r.split(['.', '(', '?', '!', ':']).next().unwrap_or(r));
+        let imports = &caller.summary.imports;
+        match caller.summary.language {
+            Language::Javascript => {
+                // Only a name an import binds: `track(..)` or `analytics.track(..)`.
+                let name = root.unwrap_or(method);
+                imports
+                    .iter()
+                    .filter(|(_, bindings)| bindings.iter().any(|b| b == name))
+                    .flat_map(|(path, _)| self.javascript_module(dir, path))
+                    .collect()
+            }
+            Language::Kotlin | Language::Java => {
+                // The same package (folder), and classes or functions it imports.
+                let mut out = self.same_language_in(dir, caller.summary.language);
+                for (path, _) in imports {
+                    let mut segments: Vec<&str> = path.split('.').collect();
+                    let last = segments.pop().unwrap_or_default();
+                    let package_dir = segments.join("/");
+                    for (i, f) in self.files.iter().enumerate() {
+                        let fdir = parent(f.path);
+                        let in_package =
+                            fdir == package_dir || fdir.ends_with(&format!("/{package_dir}"));
+                        if in_package && (stem(f.path) == last || last == method || last == "*") {
+                            out.push(i);
+                        }
+                    }
+                }
+                out
+            }
+            Language::Dart => imports
+                .iter()
+                .flat_map(|(path, _)| self.dart_library(dir, path))
+                .collect(),
+            Language::Rust => {
+                // `mod x;` siblings and `use crate::a::b` paths, by the module a call names.
+                let module = root.map(|r| r.rsplit("::").next().unwrap_or(r));
+                let mut names: Vec<&str> = module.into_iter().collect();
+                for (path, bindings) in imports {
+                    let segments: Vec<&str> = path.split("::").collect();
+                    if segments.last() == Some(&method) || bindings.iter().any(|b| b == method) {
+                        names.extend(segments.iter().rev().nth(1));
+                    }
+                }
+                self.files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| {
+                        f.summary.language == Language::Rust
+                            && names.iter().any(|n| {
+                                stem(f.path) == *n
+                                    || (stem(f.path) == "mod" && parent(f.path).ends_with(n))
+                            })
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            }
+            // Swift and Objective-C see every name of their module (the unit).
+            Language::Swift | Language::Objc => (0..self.files.len())
+                .filter(|&i| {
+                    i != file
+                        && matches!(
+                            self.files[i].summary.language,
+                            Language::Swift | Language::Objc
+                        )
+                })
+                .collect(),
+        }
+    }
+
+    fn same_language_in(&self, dir: &str, language: Language) -> Vec<usize> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| parent(f.path) == dir && f.summary.language == language)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A JS module specifier's file: relative to the importer, or an app-root alias
+    /// (`sharedHelpers/tracking`, `@/lib/x`) matched by path suffix.
+    fn javascript_module(&self, dir: &str, specifier: &str) -> Vec<usize> {
+        const EXTENSIONS: &[&str] = &[
+            "",
+            ".js",
+            ".jsx",
+            ".ts",
+            ".tsx",
+            ".mjs",
+            ".cjs",
+            "/index.js",
+            "/index.ts",
+            "/index.tsx",
+            "/index.jsx",
+        ];
+        let relative = specifier.starts_with("./") || specifier.starts_with("../");
+        if relative {
+            let base = super::join_dir(dir, specifier);
+            return EXTENSIONS
+                .iter()
+                .filter_map(|e| self.by_path.get(format!("{base}{e}").as_str()).copied())
+                .take(1)
+                .collect();
+        }
+        let alias = specifier
+            .strip_prefix("@/")
+            .or_else(|| specifier.strip_prefix("~/"))
+            .unwrap_or(specifier);
+        if !alias.contains('/') || alias.starts_with('@') {
+            return Vec::new();
+        }
+        let found: Vec<usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                EXTENSIONS.iter().any(|e| {
+                    let tail = format!("{alias}{e}");
+                    f.path == tail || f.path.ends_with(&format!("/{tail}"))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        // An alias that names several files is no import we can follow.
+        if found.len() == 1 { found } else { Vec::new() }
+    }
+
+    /// A Dart import's library: relative to the importer, or `package:<name>/x.dart`
+    /// as `lib/x.dart` of the unit.
+    fn dart_library(&self, dir: &str, path: &str) -> Vec<usize> {
+        let target = match path.strip_prefix("package:") {
+            Some(rest) => {
+                let Some((_, inner)) = rest.split_once('/') else {
+                    return Vec::new();
+                };
+                format!("lib/{inner}")
+            }
+            None if !path.contains(':') => super::join_dir(dir, path),
+            None => return Vec::new(),
+        };
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.path == target || f.path.ends_with(&format!("/{target}")))
+            .map(|(i, _)| i)
+            .take(1)
+            .collect()
+    }
+}
+
+/// The one function of `files` a call of `method` names (by its name, or its last
+/// `.` segment); none when no function or several do.
+fn unique(files: &[SummaryFile], candidates: &[usize], method: &str) -> Option<FnRef> {
+    let mut found: Option<FnRef> = None;
+    let mut seen = BTreeSet::new();
+    for &fi in candidates {
+        if !seen.insert(fi) {
+            continue;
+        }
+        let Some(file) = files.get(fi) else { continue };
+        for (gi, f) in file.summary.functions.iter().enumerate() {
+            let name = f.name.rsplit('.').next().unwrap_or(&f.name);
+            if name == method && f.name != "<top>" {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((fi, gi));
+            }
+        }
+    }
+    found
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('.').next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests;
