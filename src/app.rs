@@ -609,14 +609,8 @@ fn declare_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    use crate::cli::DeclarationForm as F;
-    use crate::declare::Form;
     let catalog = load_catalog(&args.catalog)?;
-    let form = match args.form {
-        F::PlayDataSafety => Form::PlayDataSafety,
-        F::AppPrivacy => Form::AppPrivacy,
-        F::PrivacyManifest => Form::PrivacyManifest,
-    };
+    let form = crate::declare::Form::from(args.form);
     let drafted = crate::declare::draft(
         form,
         &args.path,

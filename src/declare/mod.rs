@@ -32,6 +32,17 @@ pub enum Form {
     PrivacyManifest,
 }
 
+impl From<crate::cli::DeclarationForm> for Form {
+    fn from(form: crate::cli::DeclarationForm) -> Form {
+        use crate::cli::DeclarationForm as F;
+        match form {
+            F::PlayDataSafety => Form::PlayDataSafety,
+            F::AppPrivacy => Form::AppPrivacy,
+            F::PrivacyManifest => Form::PrivacyManifest,
+        }
+    }
+}
+
 impl Form {
     /// Whether a unit ships on this form's store.
     fn applies_to(self, unit: &AppUnit) -> bool {
