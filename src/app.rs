@@ -55,6 +55,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
         Command::Scan(args) => scan_command(&args, out, err),
         Command::Inventory(args) => inventory_command(&args, out),
+        Command::Declare(args) => declare_command(&args, out, err),
         Command::Explain { id } => explain_command(id.as_deref(), out),
         Command::Catalog {
             command,
@@ -334,6 +335,26 @@ fn inventory_command(
     }
     .map_err(io_failure)?;
     deliver(args.output.as_deref(), &buffer, &[], out)?;
+    Ok(Exit::Clean)
+}
+
+fn declare_command(
+    args: &crate::cli::DeclareArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let catalog = load_catalog(&args.catalog)?;
+    let form = crate::declare::Form::from(args.form);
+    let drafted = crate::declare::draft(
+        form,
+        &args.path,
+        args.app.as_deref(),
+        args.threads,
+        &catalog,
+    )
+    .map_err(usage)?;
+    deliver(args.output.as_deref(), drafted.text.as_bytes(), &[], out)?;
+    let _ = err.write_all(drafted.notes.as_bytes());
     Ok(Exit::Clean)
 }
 

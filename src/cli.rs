@@ -22,6 +22,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// The transparency report: SDKs × capabilities per app, with evidence (no policy).
     Inventory(InventoryArgs),
+    /// Draft a store privacy declaration for an app from what its code ships.
+    Declare(DeclareArgs),
     /// Print a rule's documentation (by code or name).
     Explain {
         /// Rule code (PL301) or name (capability-flows-to-sdk); omit to list all rules.
@@ -149,6 +151,37 @@ pub struct InventoryArgs {
     pub threads: usize,
     #[command(flatten)]
     pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeclareArgs {
+    /// The declaration to draft.
+    #[arg(value_enum)]
+    pub form: DeclarationForm,
+    /// Folder of the app (or of a tree holding it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The app's folder, as `privlint inventory` names it, when the tree holds several.
+    #[arg(long, value_name = "FOLDER")]
+    pub app: Option<String>,
+    /// Write the draft to FILE instead of stdout (review notes go to stderr).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeclarationForm {
+    /// Google Play Console Data safety CSV.
+    PlayDataSafety,
+    /// fastlane's app_privacy_details.json (App Store Connect privacy details).
+    AppPrivacy,
+    /// PrivacyInfo.xcprivacy (XML property list).
+    PrivacyManifest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

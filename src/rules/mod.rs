@@ -4,6 +4,7 @@
 //! read it. `evaluate` runs every family; each family lives in its own file.
 
 mod capabilities;
+mod declarations;
 mod docs;
 mod sdks;
 mod store;
@@ -175,6 +176,15 @@ rules! {
         security_severity: "5.0",
         summary: "The privacy manifest omits what the app's SDKs collect",
         docs: store::PL402,
+        excepted: EXCEPTABLE,
+    },
+    DeclaredDataNotFound {
+        code: "PL403",
+        name: "declared-data-not-found",
+        severity: Note,
+        security_severity: "2.0",
+        summary: "The privacy manifest declares data nothing in the app collects",
+        docs: declarations::PL403,
         excepted: EXCEPTABLE,
     },
     ExpiredException {
@@ -424,6 +434,7 @@ pub fn evaluate(facts: &Facts, policy: &Policy, catalog: &Catalog) -> Vec<Findin
         capabilities::check(unit, policy, &mut findings);
         ties::check(unit, policy, catalog, &mut findings);
         store::check(unit, policy, catalog, &mut findings);
+        declarations::check(unit, policy, catalog, &mut findings);
     }
     findings
 }
