@@ -56,12 +56,21 @@ pub enum FileKind {
     TauriConfig,
     /// `capabilities/*.json` under a `src-tauri` folder.
     TauriCapability,
+    /// `package-lock.json`, `npm-shrinkwrap.json`.
+    NpmLock,
+    /// `yarn.lock` (v1 and Berry).
+    YarnLock,
+    /// `pnpm-lock.yaml`.
+    PnpmLock,
+    /// `gradle.lockfile`, `settings-gradle.lockfile`.
+    GradleLockfile,
+    CargoLock,
 }
 
 impl FileKind {
     /// Every kind, for the registry's completeness test.
     #[cfg(test)]
-    pub const ALL: [FileKind; 30] = [
+    pub const ALL: [FileKind; 35] = [
         FileKind::AndroidManifest,
         FileKind::GradleBuild,
         FileKind::GradleSettings,
@@ -92,6 +101,11 @@ impl FileKind {
         FileKind::Rust,
         FileKind::TauriConfig,
         FileKind::TauriCapability,
+        FileKind::NpmLock,
+        FileKind::YarnLock,
+        FileKind::PnpmLock,
+        FileKind::GradleLockfile,
+        FileKind::CargoLock,
     ];
 
     /// Source files go through the prefilter; manifests are always parsed.
