@@ -134,6 +134,30 @@ pub struct Evidence {
     pub kind: EvidenceKind,
     /// Short human text: the coordinate, key, API or import that was matched.
     pub detail: String,
+    /// For a dependency a lockfile resolves: whether the app declares it and which
+    /// packages pull it in. `None` for everything else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Box<Resolution>>,
+}
+
+impl Evidence {
+    /// Pulled in by another package, as a lockfile records it.
+    pub fn is_transitive(&self) -> bool {
+        self.resolution.as_ref().and_then(|r| r.direct) == Some(false)
+    }
+}
+
+/// How a lockfile says a package got into the build.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Resolution {
+    /// The app declares it (`Some(true)`), another package pulls it in (`Some(false)`),
+    /// or the lockfile does not say (`None`: `gradle.lockfile`).
+    pub direct: Option<bool>,
+    /// The packages that bring it in, from the app's own dependency down to its parent;
+    /// empty when direct or when the lockfile records no graph.
+    pub via: Vec<String>,
+    /// The resolved version, when the lockfile gives one.
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -294,6 +318,25 @@ impl FileFacts {
             at,
             kind,
             detail: detail.into(),
+            resolution: None,
+        });
+    }
+    /// An SDK dependency resolved by a lockfile.
+    pub fn push_resolved(
+        &mut self,
+        at: Location,
+        sdk: String,
+        detail: impl Into<String>,
+        resolution: Resolution,
+    ) {
+        self.evidence.push(Evidence {
+            at,
+            kind: EvidenceKind::SdkPresence {
+                sdk,
+                via: Presence::Dependency,
+            },
+            detail: detail.into(),
+            resolution: Some(Box::new(resolution)),
         });
     }
     pub fn marker(&mut self, at: Location, marker: Marker) {

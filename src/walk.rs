@@ -66,12 +66,21 @@ pub enum FileKind {
     CordovaPlugin,
     /// Capacitor's generated `capacitor.settings.gradle` and `capacitor.build.gradle`.
     CapacitorGradle,
+    /// `package-lock.json`, `npm-shrinkwrap.json`.
+    NpmLock,
+    /// `yarn.lock` (v1 and Berry).
+    YarnLock,
+    /// `pnpm-lock.yaml`.
+    PnpmLock,
+    /// `gradle.lockfile`, `settings-gradle.lockfile`.
+    GradleLockfile,
+    CargoLock,
 }
 
 impl FileKind {
     /// Every kind, for the registry's completeness test.
     #[cfg(test)]
-    pub const ALL: [FileKind; 35] = [
+    pub const ALL: [FileKind; 40] = [
         FileKind::AndroidManifest,
         FileKind::GradleBuild,
         FileKind::GradleSettings,
@@ -107,6 +116,11 @@ impl FileKind {
         FileKind::CordovaConfig,
         FileKind::CordovaPlugin,
         FileKind::CapacitorGradle,
+        FileKind::NpmLock,
+        FileKind::YarnLock,
+        FileKind::PnpmLock,
+        FileKind::GradleLockfile,
+        FileKind::CargoLock,
     ];
 
     /// Source files go through the prefilter; manifests are always parsed.

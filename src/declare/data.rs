@@ -84,7 +84,7 @@ impl StoreData {
     pub fn embedded() -> &'static StoreData {
         static DATA: OnceLock<StoreData> = OnceLock::new();
         DATA.get_or_init(|| {
-            serde_yaml::from_str(EMBEDDED).unwrap_or(StoreData {
+            crate::yaml::from_str(EMBEDDED).unwrap_or(StoreData {
                 version: "invalid".into(),
                 data_types: Vec::new(),
                 purposes: Vec::new(),
@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn embedded_data_parses_and_names_only_known_ids() {
-        let data: StoreData = serde_yaml::from_str(EMBEDDED).expect("declarations.yaml parses");
+        let data: StoreData = crate::yaml::from_str(EMBEDDED).expect("declarations.yaml parses");
         let catalog = Catalog::embedded().expect("catalog");
         for d in &data.data_types {
             if let Some(cap) = &d.capability {

@@ -17,6 +17,7 @@ fn unit_with(sdks: &[&str], location: bool) -> AppUnit {
                     via: Presence::Dependency,
                 },
                 detail: sdk.to_string(),
+                resolution: None,
             }],
         );
     }
@@ -31,6 +32,7 @@ fn unit_with(sdks: &[&str], location: bool) -> AppUnit {
                 key: "android.permission.ACCESS_COARSE_LOCATION".into(),
             },
             detail: "android.permission.ACCESS_COARSE_LOCATION".into(),
+            resolution: None,
         });
     }
     unit

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod ir;
+pub mod lockfile;
 pub mod treesitter;
 
 pub mod android;

@@ -135,6 +135,7 @@ pub(super) fn flows(files: &[SummaryFile], known: &[Evidence]) -> Vec<Evidence> 
                         chain: path.steps,
                     },
                     detail: path.call,
+                    resolution: None,
                 });
             }
         }

@@ -87,20 +87,43 @@ impl AppUnit {
     pub fn has_platform(&self, platform: Platform) -> bool {
         self.platforms.contains(&platform)
     }
-    /// The SDK's most telling presence: a dependency line first, then an import.
+    /// The SDK's most telling presence: a dependency the app declares first, then one
+    /// a lockfile says another package pulls in, then an import.
     pub fn sdk_anchor(&self, sdk: &str) -> Option<&Evidence> {
         let list = self.sdks.get(sdk)?;
+        let dependency = |e: &&Evidence| {
+            matches!(
+                e.kind,
+                EvidenceKind::SdkPresence {
+                    via: Presence::Dependency,
+                    ..
+                }
+            )
+        };
         list.iter()
-            .find(|e| {
-                matches!(
-                    e.kind,
-                    EvidenceKind::SdkPresence {
-                        via: Presence::Dependency,
-                        ..
-                    }
-                )
-            })
+            .filter(dependency)
+            .find(|e| !e.is_transitive())
+            .or_else(|| list.iter().find(dependency))
             .or_else(|| list.first())
+    }
+
+    /// ` via a → b` (or ` through another package` when the chain is unknown) for an SDK that
+    /// only other packages pull in; empty otherwise.
+    pub fn transitive_note(&self, sdk: &str) -> String {
+        if !self.sdk_only_transitive(sdk) {
+            return String::new();
+        }
+        match self.sdk_anchor(sdk).and_then(|e| e.resolution.as_deref()) {
+            Some(r) if !r.via.is_empty() => format!(" via {}", r.via.join(" → ")),
+            _ => " through another package".to_string(),
+        }
+    }
+
+    /// Whether the SDK arrives only through other packages, as lockfiles record it.
+    pub fn sdk_only_transitive(&self, sdk: &str) -> bool {
+        self.sdks
+            .get(sdk)
+            .is_some_and(|list| !list.is_empty() && list.iter().all(Evidence::is_transitive))
     }
 }
 

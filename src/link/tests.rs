@@ -28,6 +28,7 @@ fn presence(path: &str, line: u32, sdk: &str, detail: &str) -> Evidence {
             via: Presence::Dependency,
         },
         detail: detail.into(),
+        resolution: None,
     }
 }
 

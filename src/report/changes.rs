@@ -209,6 +209,7 @@ mod tests {
             at: Location::new(path, line, 1),
             kind,
             detail: String::new(),
+            resolution: None,
         }
     }
 

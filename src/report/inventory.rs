@@ -33,6 +33,22 @@ fn presence_kind(e: &Evidence) -> &'static str {
     }
 }
 
+/// One presence; a lockfile entry adds `direct` (when the lockfile says), `via` and
+/// `version` (inventory 1, additive).
+fn evidence_json(e: &Evidence) -> Value {
+    let mut out = json!({"path": e.at.path, "line": e.at.line, "kind": presence_kind(e)});
+    if let (Some(r), Some(map)) = (&e.resolution, out.as_object_mut()) {
+        if let Some(direct) = r.direct {
+            map.insert("direct".into(), json!(direct));
+        }
+        map.insert("via".into(), json!(r.via));
+        if let Some(version) = &r.version {
+            map.insert("version".into(), json!(version));
+        }
+    }
+    out
+}
+
 pub fn to_json(units: &[AppUnit], catalog: &Catalog) -> Value {
     let apps: Vec<Value> = units
         .iter()
@@ -44,9 +60,7 @@ pub fn to_json(units: &[AppUnit], catalog: &Catalog) -> Value {
                     json!({
                         "id": id,
                         "category": catalog.sdk(id).map(|s| s.category.as_str()),
-                        "evidence": evidence.iter().map(|e| json!({
-                            "path": e.at.path, "line": e.at.line, "kind": presence_kind(e),
-                        })).collect::<Vec<_>>(),
+                        "evidence": evidence.iter().map(evidence_json).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -108,7 +122,12 @@ pub fn write_concise(units: &[AppUnit], catalog: &Catalog, out: &mut dyn Write) 
                 .sdk_anchor(id)
                 .or(evidence.first())
                 .map(|e| format!("{}:{}", e.at.path, e.at.line));
-            writeln!(out, "  sdk {id} ({category}) {}", first.unwrap_or_default())?;
+            let via = unit.transitive_note(id);
+            writeln!(
+                out,
+                "  sdk {id} ({category}) {}{via}",
+                first.unwrap_or_default()
+            )?;
         }
         for (id, c) in unit.capabilities.iter().filter(|(_, c)| c.granted()) {
             // Precision means something only for capabilities with levels (location),

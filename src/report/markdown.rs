@@ -413,6 +413,7 @@ mod tests {
                         via: Presence::Dependency,
                     },
                     detail: format!("{sdk}:sdk:1.0"),
+                    resolution: None,
                 }],
             );
         }
@@ -428,6 +429,7 @@ mod tests {
                         key: "ACCESS_FINE_LOCATION".into(),
                     },
                     detail: "ACCESS_FINE_LOCATION".into(),
+                    resolution: None,
                 }],
                 precise: true,
                 ..CapabilityFacts::default()

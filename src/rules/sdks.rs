@@ -14,7 +14,14 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
         let Some(anchor) = unit.sdk_anchor(sdk_id) else {
             continue;
         };
+        // An SDK only other packages pull in still ships: the message names the chain.
+        let note = unit.transitive_note(sdk_id);
         let draft = |message: String| {
+            let message = if note.is_empty() {
+                message
+            } else {
+                format!("{message} (it arrives{note})")
+            };
             let mut d = Draft::new(message, anchor.at.clone())
                 .sdk(sdk_id)
                 .identity(&anchor.detail);

@@ -1,6 +1,7 @@
 //! Android: manifests, Gradle builds and version catalogs, Kotlin and Java sources.
 
 pub mod gradle;
+pub mod gradle_lockfile;
 pub mod java;
 pub mod kotlin;
 pub mod manifest;
@@ -68,6 +69,12 @@ pub static ECOSYSTEM: Ecosystem = Ecosystem {
             names: &[Exact("settings.gradle"), Exact("settings.gradle.kts")],
             platform: ANDROID,
             reader: Reader::Manifest(gradle::extract_settings),
+        },
+        FileClaim {
+            kind: FileKind::GradleLockfile,
+            names: &[Exact("gradle.lockfile"), Exact("settings-gradle.lockfile")],
+            platform: ANDROID,
+            reader: Reader::Manifest(gradle_lockfile::extract),
         },
         FileClaim {
             kind: FileKind::VersionCatalog,

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use crate::extract::FileInput;
-use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
+use crate::extract::lockfile::{LockGraph, LockedPackage};
+use crate::model::{EvidenceKind, FileFacts, Marker, Presence, Resolution};
 
 /// Every `pod 'Name'` of a Podfile, wherever it sits (`target … do`, `abstract_target`,
 /// `def helper … end`); the Podfile's folder is an iOS app.
@@ -177,7 +178,7 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
     let mut section = "";
     let mut seen = HashSet::new();
     let mut line_start = 0;
-    let mut entries = Vec::new();
+    let mut entries: Vec<LockEntry> = Vec::new();
     for line in input.text.split_inclusive('\n') {
         let offset = line_start;
         line_start += line.len();
@@ -209,9 +210,12 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
             version.map(str::to_string),
             section == "PODS" && !nested,
             offset + indent + 2,
+            section == "DEPENDENCIES",
         ));
     }
-    for (name, _, _, offset) in &entries {
+    let graph = pod_graph(&entries);
+    let shipped = graph.shipped();
+    for (name, _, _, offset, _) in &entries {
         if !seen.insert(name.clone()) {
             continue;
         }
@@ -222,22 +226,49 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
         // only hold requirements.
         let locked = entries
             .iter()
-            .find(|(n, v, top, _)| n == name && *top && v.is_some())
-            .and_then(|(_, v, _, _)| v.clone());
-        let detail = match locked {
+            .find(|(n, v, top, _, _)| n == name && *top && v.is_some())
+            .and_then(|(_, v, _, _, _)| v.clone());
+        let detail = match &locked {
             Some(version) => format!("{name} {version}"),
             None => name.clone(),
         };
-        facts.push(
+        let (direct, via) = graph.resolve(&shipped, name);
+        facts.push_resolved(
             input.at(*offset),
-            EvidenceKind::SdkPresence {
-                sdk: sdk.id.clone(),
-                via: Presence::Dependency,
-            },
+            sdk.id.clone(),
             detail,
+            Resolution {
+                direct,
+                via,
+                version: locked,
+            },
         );
     }
     facts
+}
+
+/// A Podfile.lock entry: name, locked version, top-level `PODS` entry, offset, listed
+/// under `DEPENDENCIES`.
+type LockEntry = (String, Option<String>, bool, usize, bool);
+
+/// The pod graph of a Podfile.lock: each top-level `PODS` entry with the entries
+/// nested under it; `DEPENDENCIES` are the app's own.
+fn pod_graph(entries: &[LockEntry]) -> LockGraph {
+    let mut graph = LockGraph::default();
+    for (name, _, top, _, declared) in entries {
+        if *declared {
+            graph.direct.insert(name.clone());
+            graph.knows_direct = true;
+        } else if *top {
+            graph.packages.push(LockedPackage {
+                name: name.clone(),
+                ..LockedPackage::default()
+            });
+        } else if let Some(parent) = graph.packages.last_mut() {
+            parent.dependencies.push(name.clone());
+        }
+    }
+    graph
 }
 
 #[cfg(test)]
@@ -328,6 +359,28 @@ SPEC CHECKSUMS:
 
 COCOAPODS: 1.15.2
 "#;
+
+    #[test]
+    fn lock_pods_say_which_the_app_declares_and_what_pulls_the_rest() {
+        let facts = run(extract_lock, LOCK);
+        let rows: Vec<String> = facts
+            .evidence
+            .iter()
+            .map(|e| {
+                let r = e.resolution.as_deref().expect("lock evidence is resolved");
+                format!("{} {:?} {}", e.detail, r.direct, r.via.join(">"))
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                "AppsFlyerFramework 6.12.2 Some(true) ",
+                "AppsFlyerFramework/Main 6.12.2 Some(false) AppsFlyerFramework",
+                "BrazeKit 9.0.0 Some(true) ",
+                "Google-Mobile-Ads-SDK 11.2.0 Some(true) ",
+            ]
+        );
+    }
 
     #[test]
     fn lock_pods_with_versions_once_each() {

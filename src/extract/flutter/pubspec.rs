@@ -12,7 +12,7 @@ use crate::yaml::Value;
 
 use crate::catalog::IdKind;
 use crate::extract::FileInput;
-use crate::model::{EvidenceKind, FileFacts, Marker, Presence};
+use crate::model::{EvidenceKind, FileFacts, Marker, Presence, Resolution};
 
 /// Sections of a pubspec whose packages ship with the app.
 const SHIPPING_SECTIONS: [&str; 2] = ["dependencies", "dependency_overrides"];
@@ -91,13 +91,21 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
         let at = keys
             .locate(&["packages", name])
             .map_or_else(|| input.loc(1, 1), |(line, col)| input.loc(line, col));
-        facts.push(
+        // pubspec.lock records which packages the app declares but no graph.
+        let direct = match dependency {
+            "transitive" => Some(false),
+            d if d.starts_with("direct") => Some(true),
+            _ => None,
+        };
+        facts.push_resolved(
             at,
-            EvidenceKind::SdkPresence {
-                sdk: sdk.id.clone(),
-                via: Presence::Dependency,
-            },
+            sdk.id.clone(),
             format!("{name} {version} ({dependency})"),
+            Resolution {
+                direct,
+                via: Vec::new(),
+                version: Some(version.to_string()),
+            },
         );
     }
     facts

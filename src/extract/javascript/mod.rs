@@ -1,10 +1,13 @@
-//! JavaScript apps: npm `package.json`, Expo configs, web pages, JavaScript and TypeScript
+//! JavaScript apps: npm `package.json` and lockfiles (npm, Yarn, pnpm), Expo configs, web pages, JavaScript and TypeScript
 //! sources.
 
 pub mod expo;
 pub mod html;
 pub mod lower;
+pub mod npm_lock;
 pub mod package_json;
+pub mod pnpm_lock;
+pub mod yarn_lock;
 
 use crate::catalog::{IdKind, Identifiers, Language, PackagesDef};
 use crate::ecosystem::NamePattern::{Exact, Extension};
@@ -45,6 +48,24 @@ pub static ECOSYSTEM: Ecosystem = Ecosystem {
             names: &[Exact("package.json")],
             platform: None,
             reader: Reader::Manifest(package_json::extract),
+        },
+        FileClaim {
+            kind: FileKind::NpmLock,
+            names: &[Exact("package-lock.json"), Exact("npm-shrinkwrap.json")],
+            platform: None,
+            reader: Reader::Manifest(npm_lock::extract),
+        },
+        FileClaim {
+            kind: FileKind::YarnLock,
+            names: &[Exact("yarn.lock")],
+            platform: None,
+            reader: Reader::Manifest(yarn_lock::extract),
+        },
+        FileClaim {
+            kind: FileKind::PnpmLock,
+            names: &[Exact("pnpm-lock.yaml")],
+            platform: None,
+            reader: Reader::Manifest(pnpm_lock::extract),
         },
         FileClaim {
             kind: FileKind::ExpoConfig,

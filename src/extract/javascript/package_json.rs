@@ -517,13 +517,17 @@ mod tests {
         facts
             .evidence
             .iter()
-            .map(|Evidence { at, kind, detail }| match kind {
-                EvidenceKind::SdkPresence { sdk, via } => {
-                    assert_eq!(*via, Presence::Dependency);
-                    (sdk.clone(), at.line, detail.clone())
-                }
-                other => panic!("unexpected evidence {other:?}"),
-            })
+            .map(
+                |Evidence {
+                     at, kind, detail, ..
+                 }| match kind {
+                    EvidenceKind::SdkPresence { sdk, via } => {
+                        assert_eq!(*via, Presence::Dependency);
+                        (sdk.clone(), at.line, detail.clone())
+                    }
+                    other => panic!("unexpected evidence {other:?}"),
+                },
+            )
             .collect()
     }
 

@@ -1,6 +1,7 @@
 //! Rust and Tauri: `Cargo.toml`, Tauri configs and capabilities, Rust sources.
 
 pub mod cargo;
+pub mod cargo_lock;
 pub mod lower;
 pub mod tauri;
 
@@ -37,6 +38,12 @@ pub static ECOSYSTEM: Ecosystem = Ecosystem {
             names: &[Exact("Cargo.toml")],
             platform: RUST,
             reader: Reader::Manifest(cargo::extract),
+        },
+        FileClaim {
+            kind: FileKind::CargoLock,
+            names: &[Exact("Cargo.lock")],
+            platform: RUST,
+            reader: Reader::Manifest(cargo_lock::extract),
         },
         FileClaim {
             kind: FileKind::TauriConfig,
