@@ -1,11 +1,12 @@
 //! PL401 missing-purpose-string and PL402 privacy-manifest-gap: the App Store checks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::link::AppUnit;
+use crate::finding::TieKind;
+use crate::link::{AppUnit, Tie};
 use crate::model::{EvidenceKind, Platform};
 use crate::policy::Policy;
 
@@ -110,50 +111,84 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         .first()
         .map(|e| e.at.clone())
         .unwrap_or_else(|| crate::model::Location::new(manifest.clone(), 1, 1));
-    let declared_caps: BTreeSet<String> = manifest_facts
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EvidenceKind::PrivacyManifestDataType { data_type } => {
-                catalog.data_type(data_type).map(|(c, _)| c.id.clone())
-            }
-            _ => None,
-        })
-        .collect();
+    // Per capability, the precision of each data type the manifest declares
+    // (`None` for a type without levels).
+    let mut declared: BTreeMap<String, Vec<Option<bool>>> = BTreeMap::new();
+    for e in &manifest_facts {
+        if let EvidenceKind::PrivacyManifestDataType { data_type } = &e.kind
+            && let Some((cap, def)) = catalog.data_type(data_type)
+        {
+            declared.entry(cap.id.clone()).or_default().push(def.precise);
+        }
+    }
     let mut reported = BTreeSet::new();
     for tie in &unit.ties {
         let Some(cap) = catalog.capability(&tie.capability) else {
             continue;
         };
-        if cap.privacy_data_types.is_empty() || declared_caps.contains(&tie.capability) {
+        if cap.privacy_data_types.is_empty() {
             continue;
         }
+        let gap = match declared.get(&tie.capability) {
+            None => ManifestGap::Undeclared,
+            // Declared coarse only (every declared type says `precise: false`) while
+            // the SDK receives precise data: the label understates what is collected.
+            Some(levels)
+                if levels.iter().all(|p| *p == Some(false)) && sends_precise(unit, tie) =>
+            {
+                ManifestGap::OnlyCoarse
+            }
+            Some(_) => continue,
+        };
         if !reported.insert((tie.sdk.clone(), tie.capability.clone())) {
             continue;
         }
         let sdk_name = catalog
             .sdk(&tie.sdk)
             .map_or(tie.sdk.as_str(), |s| s.name.as_str());
-        let types: Vec<&str> = cap
-            .privacy_data_types
-            .iter()
-            .map(|d| d.data_type.as_str())
-            .collect();
+        let (message, identity) = match gap {
+            ManifestGap::Undeclared => {
+                let types: Vec<&str> = cap
+                    .privacy_data_types
+                    .iter()
+                    .map(|d| d.data_type.as_str())
+                    .collect();
+                (
+                    format!(
+                        "{sdk_name} receives the {} ({}), but PrivacyInfo.xcprivacy declares none of {}",
+                        tie.capability,
+                        tie.kind.as_str(),
+                        types.join(", ")
+                    ),
+                    "data-type",
+                )
+            }
+            ManifestGap::OnlyCoarse => {
+                let precise: Vec<&str> = cap
+                    .privacy_data_types
+                    .iter()
+                    .filter(|d| d.precise == Some(true))
+                    .map(|d| d.data_type.as_str())
+                    .collect();
+                (
+                    format!(
+                        "{sdk_name} receives the precise {} ({}), but PrivacyInfo.xcprivacy declares only the coarse data type, not {}",
+                        tie.capability,
+                        tie.kind.as_str(),
+                        precise.join(" or ")
+                    ),
+                    "precision",
+                )
+            }
+        };
         out.push(
-            Draft::new(
-                format!(
-                    "{sdk_name} receives the {} ({}), but PrivacyInfo.xcprivacy declares none of {}",
-                    tie.capability,
-                    tie.kind.as_str(),
-                    types.join(", ")
-                ),
-                tie.at.clone(),
-            )
-            .sdk(&tie.sdk)
-            .capability(&tie.capability)
-            .tie(tie.kind)
-            .identity("data-type")
-            .related(manifest_at.clone(), "the privacy manifest")
-            .finish(Rule::PrivacyManifestGap),
+            Draft::new(message, tie.at.clone())
+                .sdk(&tie.sdk)
+                .capability(&tie.capability)
+                .tie(tie.kind)
+                .identity(identity)
+                .related(manifest_at.clone(), "the privacy manifest")
+                .finish(Rule::PrivacyManifestGap),
         );
     }
     let tracking_false = manifest_facts.iter().find(|e| {
@@ -191,6 +226,30 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             );
         }
     }
+}
+
+enum ManifestGap {
+    /// None of the capability's data types is declared.
+    Undeclared,
+    /// Only coarse types are declared while the SDK receives precise data.
+    OnlyCoarse,
+}
+
+/// Whether the tie hands the SDK precise data: a flow carries the precision of the API
+/// read it starts from; other ties get whatever the unit reads.
+fn sends_precise(unit: &AppUnit, tie: &Tie) -> bool {
+    let Some(facts) = unit.capability(&tie.capability) else {
+        return false;
+    };
+    let source_level = (tie.kind == TieKind::Flow)
+        .then(|| tie.source.as_ref())
+        .flatten()
+        .and_then(|source| facts.used.iter().find(|e| &e.at == source))
+        .and_then(|e| match &e.kind {
+            EvidenceKind::CapabilityUse { level, .. } => level.precise,
+            _ => None,
+        });
+    source_level.unwrap_or(facts.precise)
 }
 
 // Documentation, printed by `privlint explain` and rendered into docs/rules.md.
