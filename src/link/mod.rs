@@ -8,6 +8,7 @@
 
 mod gradle;
 mod shipped;
+pub mod test_code;
 mod ties;
 mod units;
 

@@ -6,6 +6,7 @@ use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::finding::TieKind;
+use crate::link::test_code::is_test_path;
 use crate::link::{AppUnit, Tie};
 use crate::model::{EvidenceKind, Platform};
 use crate::policy::Policy;
@@ -31,7 +32,7 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
             _ => None,
         })
         .collect();
-    let info_plist = unit.files.iter().find(|f| f.ends_with("Info.plist"));
+    let info_plist = app_info_plist(unit);
     for (id, facts) in &unit.capabilities {
         let Some(def) = catalog.capability(id) else {
             continue;
@@ -227,6 +228,44 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         }
     }
 }
+
+/// The app target's Info.plist, where a missing usage description goes: the Xcode
+/// project's `INFOPLIST_FILE` when it names a file of the unit, else a file named
+/// `Info.plist` (or `<Target>-Info.plist`). Never a test target's, and never a
+/// configuration file that merely ends in `-Info.plist` (`GoogleService-Info.plist`).
+fn app_info_plist(unit: &AppUnit) -> Option<&String> {
+    let candidate = |path: &&String| !is_test_path(path) && unit.files.contains(*path);
+    let from_project: Vec<&String> = unit
+        .other
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EvidenceKind::InfoPlistFile { path } => Some(path),
+            _ => None,
+        })
+        .filter(candidate)
+        .collect();
+    if let Some(first) = from_project.iter().min_by_key(|p| (p.len(), p.as_str())) {
+        return Some(first);
+    }
+    let named = |exact: bool| {
+        unit.files
+            .iter()
+            .filter(|f| {
+                let name = f.rsplit('/').next().unwrap_or(f);
+                if exact {
+                    name == "Info.plist"
+                } else {
+                    name.ends_with("-Info.plist") && !NOT_TARGET_PLISTS.contains(&name)
+                }
+            })
+            .filter(candidate)
+            .min_by_key(|p| (p.matches('/').count(), p.as_str()))
+    };
+    named(true).or_else(|| named(false))
+}
+
+/// Property lists named `*-Info.plist` that configure an SDK, not a target.
+const NOT_TARGET_PLISTS: &[&str] = &["GoogleService-Info.plist"];
 
 enum ManifestGap {
     /// None of the capability's data types is declared.
