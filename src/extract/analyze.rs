@@ -402,7 +402,7 @@ impl<'a> Context<'a> {
         };
 
         // SDK sinks and tie APIs: a tainted argument is a flow (reported once, as flow).
-        let tie = self.tie_api(call);
+        let tie = self.tie_api(call, state);
         let sink = tie.map(|(sdk, _)| sdk).or_else(|| self.sink(call, state));
         let mut reported_flow = false;
         if let (Some(sdk), Some(taint)) = (sink, &tainted_arg) {
@@ -532,7 +532,7 @@ impl<'a> Context<'a> {
         self.file_sdks.contains(sdk.id.as_str())
     }
 
-    fn tie_api(&self, call: &CallIr) -> Option<(&'a SdkDef, &'a str)> {
+    fn tie_api(&self, call: &CallIr, state: &FlowState) -> Option<(&'a SdkDef, &'a str)> {
         if !self.catalog.is_sdk_method(&call.method) || self.first_party_call(call) {
             return None;
         }
@@ -542,16 +542,42 @@ impl<'a> Context<'a> {
                 .find(|t| {
                     t.languages.contains(&self.language)
                         && t.method == call.method
-                        && match &t.receiver {
-                            Some(r) => {
-                                self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r)
-                            }
-                            None => self.sdk_known(sdk),
-                        }
+                        && self.tie_receiver_is_sdk(call, state, sdk, t.receiver.as_deref())
                         && (!t.when_true || switches_on(&call.args_text))
                 })
                 .map(|t| (sdk, t.capability.as_str()))
         })
+    }
+
+    /// A tie API is the SDK's only on an object made from the SDK (issue 14.6): its
+    /// receiver's provenance names the SDK (an import, its receiver hint, a sink
+    /// receiver or its id), or, where the file does not show where the receiver came
+    /// from, the receiver's own text names it. `viewModel.setLocation(..)` in a file that
+    /// also imports the SDK is the app's own method.
+    fn tie_receiver_is_sdk(
+        &self,
+        call: &CallIr,
+        state: &FlowState,
+        sdk: &SdkDef,
+        hint: Option<&str>,
+    ) -> bool {
+        if self.global_of(sdk, call) {
+            return true;
+        }
+        let Some(origin) = self.receiver_origin(call, state) else {
+            return false;
+        };
+        let id_word = sdk.id.split('-').next().unwrap_or(&sdk.id);
+        let names: Vec<&str> = hint
+            .into_iter()
+            .chain(sdk.sinks.iter().filter_map(|s| s.receiver.as_deref()))
+            .chain([id_word])
+            .collect();
+        origin.sdks.contains(&sdk.id)
+            || names.iter().any(|name| {
+                origin.binds(sdk, name)
+                    || (origin.opaque && self.receiver_mentions_strictly(call, name))
+            })
     }
 
     /// The receiver text itself names `hint` (imports alone are not enough, since the
