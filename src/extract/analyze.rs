@@ -515,7 +515,12 @@ impl<'a> Context<'a> {
                 None => true,
                 Some(r) => self.receiver_mentions(call, r),
             };
-        receiver_ok && hints_match(&api.argument_hints, &call.args_text)
+        receiver_ok
+            && (api.argument_hints.is_empty()
+                || hints_match(
+                    &api.argument_hints,
+                    &arguments::argument_values(&call.args_text, self.text),
+                ))
     }
 
     /// Whether the call's receiver names `hint` (case-insensitively, by its full text or
@@ -673,7 +678,9 @@ fn hints_match(hints: &[String], args_text: &str) -> bool {
         return true;
     }
     let args = compact_lower(args_text);
-    hints.iter().any(|h| args.contains(&compact_lower(h)))
+    hints
+        .iter()
+        .any(|h| arguments::hint_switched_on(&args, &compact_lower(h)))
 }
 
 fn compact_lower(s: &str) -> String {
@@ -724,6 +731,7 @@ fn switches_on(args_text: &str) -> bool {
     args.contains("true") || args.contains("yes") || args == "1"
 }
 
+mod arguments;
 mod provenance;
 #[cfg(test)]
 mod tests;

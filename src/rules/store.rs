@@ -119,7 +119,10 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         if let EvidenceKind::PrivacyManifestDataType { data_type } = &e.kind
             && let Some((cap, def)) = catalog.data_type(data_type)
         {
-            declared.entry(cap.id.clone()).or_default().push(def.precise);
+            declared
+                .entry(cap.id.clone())
+                .or_default()
+                .push(def.precise);
         }
     }
     let mut reported = BTreeSet::new();
