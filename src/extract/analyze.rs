@@ -299,13 +299,18 @@ struct FlowState {
     /// Origins of the names assigned so far in this function (and of its parameters).
     origins: HashMap<String, Origin>,
     call_origins: HashMap<CallId, Origin>,
+    /// Failure callbacks seen so far (an error is not the data).
+    callbacks: failures::Callbacks,
 }
 
 impl FlowState {
     fn value(&self, value: &ValueIr) -> Option<Taint> {
         value.reads.iter().find_map(|read| match read {
             Read::Var { name, members } => {
-                if members.iter().any(|m| SANITIZERS.contains(&m.as_str())) {
+                if members.iter().any(|m| {
+                    SANITIZERS.contains(&m.as_str())
+                        || failures::ERROR_MEMBERS.contains(&m.as_str())
+                }) {
                     return None;
                 }
                 self.vars
@@ -338,9 +343,15 @@ impl<'a> Context<'a> {
                 Op::Call(call) => self.call(call, state, facts, depth),
                 Op::Assign(assign) => {
                     self.track_assign_origin(&assign.targets, &assign.value, state);
-                    let taint = state.value(&assign.value);
+                    let failure = state.callbacks.binds_failure(assign);
+                    let taint = state.value(&assign.value).filter(|_| !failure);
                     for target in &assign.targets {
-                        match &taint {
+                        // A callback's parameters are bound from its call alone.
+                        let error_param = matches!(assign.value.reads.as_slice(), [Read::Call(_)]);
+                        let taint = taint
+                            .as_ref()
+                            .filter(|_| !(error_param && failures::is_error_name(target)));
+                        match taint {
                             Some(t) => {
                                 let mut t = t.clone();
                                 t.chain.push(Step {
@@ -366,6 +377,9 @@ impl<'a> Context<'a> {
 
     fn call(&self, call: &CallIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
         self.track_call_origin(call, state);
+        if failures::is_failure_handler(&call.method) {
+            state.callbacks.failure_calls.insert(call.id);
+        }
         let sanitizing = is_sanitizer(&call.method);
         let mut result: Option<Taint> = None;
 
@@ -385,6 +399,7 @@ impl<'a> Context<'a> {
                     display_call(call),
                 );
             }
+            state.callbacks.source_calls.insert(call.id);
             result = Some(Taint {
                 capability: capability.to_string(),
                 chain: vec![Step {
@@ -732,6 +747,7 @@ fn switches_on(args_text: &str) -> bool {
 }
 
 mod arguments;
+mod failures;
 mod provenance;
 #[cfg(test)]
 mod tests;
