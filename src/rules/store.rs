@@ -284,7 +284,7 @@ fn sends_precise(unit: &AppUnit, tie: &Tie) -> bool {
         return false;
     };
     let source_level = (tie.kind == TieKind::Flow)
-        .then(|| tie.source.as_ref())
+        .then_some(tie.source.as_ref())
         .flatten()
         .and_then(|source| facts.used.iter().find(|e| &e.at == source))
         .and_then(|e| match &e.kind {
