@@ -193,6 +193,9 @@ pub enum EvidenceKind {
     PrivacyManifestTracking { tracking: bool },
     /// A usage description (Info.plist key or build setting) is present.
     PurposeString { key: String },
+    /// An Xcode build setting `INFOPLIST_FILE` names a target's Info.plist; `path` is
+    /// scan-relative (resolved against the project's folder).
+    InfoPlistFile { path: String },
 }
 
 impl EvidenceKind {

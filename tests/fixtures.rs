@@ -81,6 +81,29 @@ fn chains(json: &str) -> Vec<String> {
     out
 }
 
+/// Every finding's related locations, as `CODE path:line:col -> path:line:col message`
+/// lines (`expected-related.txt`): where a finding sends the reader to fix it.
+fn related(json: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let mut out = Vec::new();
+    for f in doc["findings"].as_array().into_iter().flatten() {
+        for r in f["related"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "{} {}:{}:{} -> {}:{}:{} {}",
+                f["code"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap_or(""),
+                f["line"],
+                f["column"],
+                r["path"].as_str().unwrap_or(""),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
 #[test]
 fn every_fixture_gives_exactly_the_expected_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -116,6 +139,22 @@ fn every_fixture_gives_exactly_the_expected_findings() {
             if expected != actual {
                 failures.push(format!(
                     "{} (chain)\n  expected:\n    {}\n  actual:\n    {}",
+                    dir.strip_prefix(&root).unwrap_or(dir).display(),
+                    expected.join("\n    "),
+                    actual.join("\n    ")
+                ));
+            }
+        }
+        let related_file = dir.join("expected-related.txt");
+        if related_file.is_file() {
+            let expected = normalise(&std::fs::read_to_string(&related_file).unwrap());
+            let actual = related(&run(
+                &["scan", "--format", "json", "--fail-on", "never"],
+                dir,
+            ));
+            if expected != actual {
+                failures.push(format!(
+                    "{} (related)\n  expected:\n    {}\n  actual:\n    {}",
                     dir.strip_prefix(&root).unwrap_or(dir).display(),
                     expected.join("\n    "),
                     actual.join("\n    ")

@@ -300,13 +300,18 @@ struct FlowState {
     /// Origins of the names assigned so far in this function (and of its parameters).
     origins: HashMap<String, Origin>,
     call_origins: HashMap<CallId, Origin>,
+    /// Failure callbacks seen so far (an error is not the data).
+    callbacks: failures::Callbacks,
 }
 
 impl FlowState {
     fn value(&self, value: &ValueIr) -> Option<Taint> {
         value.reads.iter().find_map(|read| match read {
             Read::Var { name, members } => {
-                if members.iter().any(|m| SANITIZERS.contains(&m.as_str())) {
+                if members.iter().any(|m| {
+                    SANITIZERS.contains(&m.as_str())
+                        || failures::ERROR_MEMBERS.contains(&m.as_str())
+                }) {
                     return None;
                 }
                 self.vars
@@ -339,9 +344,15 @@ impl<'a> Context<'a> {
                 Op::Call(call) => self.call(call, state, facts, depth),
                 Op::Assign(assign) => {
                     self.track_assign_origin(&assign.targets, &assign.value, state);
-                    let taint = state.value(&assign.value);
+                    let failure = state.callbacks.binds_failure(assign);
+                    let taint = state.value(&assign.value).filter(|_| !failure);
                     for target in &assign.targets {
-                        match &taint {
+                        // A callback's parameters are bound from its call alone.
+                        let error_param = matches!(assign.value.reads.as_slice(), [Read::Call(_)]);
+                        let taint = taint
+                            .as_ref()
+                            .filter(|_| !(error_param && failures::is_error_name(target)));
+                        match taint {
                             Some(t) => {
                                 let mut t = t.clone();
                                 t.chain.push(Step {
@@ -367,6 +378,9 @@ impl<'a> Context<'a> {
 
     fn call(&self, call: &CallIr, state: &mut FlowState, facts: &mut FileFacts, depth: u8) {
         self.track_call_origin(call, state);
+        if failures::is_failure_handler(&call.method) {
+            state.callbacks.failure_calls.insert(call.id);
+        }
         let sanitizing = is_sanitizer(&call.method);
         let mut result: Option<Taint> = None;
 
@@ -386,6 +400,7 @@ impl<'a> Context<'a> {
                     display_call(call),
                 );
             }
+            state.callbacks.source_calls.insert(call.id);
             result = Some(Taint {
                 capability: capability.to_string(),
                 chain: vec![Step {
@@ -403,7 +418,7 @@ impl<'a> Context<'a> {
         };
 
         // SDK sinks and tie APIs: a tainted argument is a flow (reported once, as flow).
-        let tie = self.tie_api(call);
+        let tie = self.tie_api(call, state);
         let sink = tie.map(|(sdk, _)| sdk).or_else(|| self.sink(call, state));
         let mut reported_flow = false;
         if let (Some(sdk), Some(taint)) = (sink, &tainted_arg) {
@@ -516,7 +531,12 @@ impl<'a> Context<'a> {
                 None => true,
                 Some(r) => self.receiver_mentions(call, r),
             };
-        receiver_ok && hints_match(&api.argument_hints, &call.args_text)
+        receiver_ok
+            && (api.argument_hints.is_empty()
+                || hints_match(
+                    &api.argument_hints,
+                    &arguments::argument_values(&call.args_text, self.text),
+                ))
     }
 
     /// Whether the call's receiver names `hint` (case-insensitively, by its full text or
@@ -533,7 +553,7 @@ impl<'a> Context<'a> {
         self.file_sdks.contains(sdk.id.as_str())
     }
 
-    fn tie_api(&self, call: &CallIr) -> Option<(&'a SdkDef, &'a str)> {
+    fn tie_api(&self, call: &CallIr, state: &FlowState) -> Option<(&'a SdkDef, &'a str)> {
         if !self.catalog.is_sdk_method(&call.method) || self.first_party_call(call) {
             return None;
         }
@@ -543,16 +563,42 @@ impl<'a> Context<'a> {
                 .find(|t| {
                     t.languages.contains(&self.language)
                         && t.method == call.method
-                        && match &t.receiver {
-                            Some(r) => {
-                                self.sdk_known(sdk) || self.receiver_mentions_strictly(call, r)
-                            }
-                            None => self.sdk_known(sdk),
-                        }
+                        && self.tie_receiver_is_sdk(call, state, sdk, t.receiver.as_deref())
                         && (!t.when_true || switches_on(&call.args_text))
                 })
                 .map(|t| (sdk, t.capability.as_str()))
         })
+    }
+
+    /// A tie API is the SDK's only on an object made from the SDK (issue 14.6): its
+    /// receiver's provenance names the SDK (an import, its receiver hint, a sink
+    /// receiver or its id), or, where the file does not show where the receiver came
+    /// from, the receiver's own text names it. `viewModel.setLocation(..)` in a file that
+    /// also imports the SDK is the app's own method.
+    fn tie_receiver_is_sdk(
+        &self,
+        call: &CallIr,
+        state: &FlowState,
+        sdk: &SdkDef,
+        hint: Option<&str>,
+    ) -> bool {
+        if self.global_of(sdk, call) {
+            return true;
+        }
+        let Some(origin) = self.receiver_origin(call, state) else {
+            return false;
+        };
+        let id_word = sdk.id.split('-').next().unwrap_or(&sdk.id);
+        let names: Vec<&str> = hint
+            .into_iter()
+            .chain(sdk.sinks.iter().filter_map(|s| s.receiver.as_deref()))
+            .chain([id_word])
+            .collect();
+        origin.sdks.contains(&sdk.id)
+            || names.iter().any(|name| {
+                origin.binds(sdk, name)
+                    || (origin.opaque && self.receiver_mentions_strictly(call, name))
+            })
     }
 
     /// The receiver text itself names `hint` (imports alone are not enough, since the
@@ -648,7 +694,9 @@ fn hints_match(hints: &[String], args_text: &str) -> bool {
         return true;
     }
     let args = compact_lower(args_text);
-    hints.iter().any(|h| args.contains(&compact_lower(h)))
+    hints
+        .iter()
+        .any(|h| arguments::hint_switched_on(&args, &compact_lower(h)))
 }
 
 fn compact_lower(s: &str) -> String {
@@ -699,6 +747,8 @@ fn switches_on(args_text: &str) -> bool {
     args.contains("true") || args.contains("yes") || args == "1"
 }
 
+mod arguments;
+mod failures;
 mod provenance;
 pub mod summary;
 #[cfg(test)]

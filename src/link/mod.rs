@@ -9,6 +9,7 @@
 mod flow;
 mod gradle;
 mod shipped;
+pub mod test_code;
 mod ties;
 mod units;
 
@@ -155,11 +156,14 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
                 unit.platforms.insert(p);
             }
             unit.files.insert(file.path.clone());
+            // Test and tooling code is built into test runners, never into the app: it
+            // neither declares nor uses capabilities, ships no SDK and makes no tie.
+            let test_code = test_code::is_test_path(&file.path);
             let kept: Vec<Evidence> = file
                 .facts
                 .evidence
                 .iter()
-                .filter(|e| shipped.keeps(file, e, &root, catalog))
+                .filter(|e| !test_code && shipped.keeps(file, e, &root, catalog))
                 .cloned()
                 .collect();
             add_evidence(unit, &kept);

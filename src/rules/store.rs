@@ -1,11 +1,13 @@
 //! PL401 missing-purpose-string and PL402 privacy-manifest-gap: the App Store checks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Draft, Rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::link::AppUnit;
+use crate::finding::TieKind;
+use crate::link::test_code::is_test_path;
+use crate::link::{AppUnit, Tie};
 use crate::model::{EvidenceKind, Platform};
 use crate::policy::Policy;
 
@@ -30,7 +32,7 @@ fn missing_purpose_strings(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Find
             _ => None,
         })
         .collect();
-    let info_plist = unit.files.iter().find(|f| f.ends_with("Info.plist"));
+    let info_plist = app_info_plist(unit);
     for (id, facts) in &unit.capabilities {
         let Some(def) = catalog.capability(id) else {
             continue;
@@ -110,50 +112,87 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
         .first()
         .map(|e| e.at.clone())
         .unwrap_or_else(|| crate::model::Location::new(manifest.clone(), 1, 1));
-    let declared_caps: BTreeSet<String> = manifest_facts
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EvidenceKind::PrivacyManifestDataType { data_type } => {
-                catalog.data_type(data_type).map(|(c, _)| c.id.clone())
-            }
-            _ => None,
-        })
-        .collect();
+    // Per capability, the precision of each data type the manifest declares
+    // (`None` for a type without levels).
+    let mut declared: BTreeMap<String, Vec<Option<bool>>> = BTreeMap::new();
+    for e in &manifest_facts {
+        if let EvidenceKind::PrivacyManifestDataType { data_type } = &e.kind
+            && let Some((cap, def)) = catalog.data_type(data_type)
+        {
+            declared
+                .entry(cap.id.clone())
+                .or_default()
+                .push(def.precise);
+        }
+    }
     let mut reported = BTreeSet::new();
     for tie in &unit.ties {
         let Some(cap) = catalog.capability(&tie.capability) else {
             continue;
         };
-        if cap.privacy_data_types.is_empty() || declared_caps.contains(&tie.capability) {
+        if cap.privacy_data_types.is_empty() {
             continue;
         }
+        let gap = match declared.get(&tie.capability) {
+            None => ManifestGap::Undeclared,
+            // Declared coarse only (every declared type says `precise: false`) while
+            // the SDK receives precise data: the label understates what is collected.
+            Some(levels)
+                if levels.iter().all(|p| *p == Some(false)) && sends_precise(unit, tie) =>
+            {
+                ManifestGap::OnlyCoarse
+            }
+            Some(_) => continue,
+        };
         if !reported.insert((tie.sdk.clone(), tie.capability.clone())) {
             continue;
         }
         let sdk_name = catalog
             .sdk(&tie.sdk)
             .map_or(tie.sdk.as_str(), |s| s.name.as_str());
-        let types: Vec<&str> = cap
-            .privacy_data_types
-            .iter()
-            .map(|d| d.data_type.as_str())
-            .collect();
+        let (message, identity) = match gap {
+            ManifestGap::Undeclared => {
+                let types: Vec<&str> = cap
+                    .privacy_data_types
+                    .iter()
+                    .map(|d| d.data_type.as_str())
+                    .collect();
+                (
+                    format!(
+                        "{sdk_name} receives the {} ({}), but PrivacyInfo.xcprivacy declares none of {}",
+                        tie.capability,
+                        tie.kind.as_str(),
+                        types.join(", ")
+                    ),
+                    "data-type",
+                )
+            }
+            ManifestGap::OnlyCoarse => {
+                let precise: Vec<&str> = cap
+                    .privacy_data_types
+                    .iter()
+                    .filter(|d| d.precise == Some(true))
+                    .map(|d| d.data_type.as_str())
+                    .collect();
+                (
+                    format!(
+                        "{sdk_name} receives the precise {} ({}), but PrivacyInfo.xcprivacy declares only the coarse data type, not {}",
+                        tie.capability,
+                        tie.kind.as_str(),
+                        precise.join(" or ")
+                    ),
+                    "precision",
+                )
+            }
+        };
         out.push(
-            Draft::new(
-                format!(
-                    "{sdk_name} receives the {} ({}), but PrivacyInfo.xcprivacy declares none of {}",
-                    tie.capability,
-                    tie.kind.as_str(),
-                    types.join(", ")
-                ),
-                tie.at.clone(),
-            )
-            .sdk(&tie.sdk)
-            .capability(&tie.capability)
-            .tie(tie.kind)
-            .identity("data-type")
-            .related(manifest_at.clone(), "the privacy manifest")
-            .finish(Rule::PrivacyManifestGap),
+            Draft::new(message, tie.at.clone())
+                .sdk(&tie.sdk)
+                .capability(&tie.capability)
+                .tie(tie.kind)
+                .identity(identity)
+                .related(manifest_at.clone(), "the privacy manifest")
+                .finish(Rule::PrivacyManifestGap),
         );
     }
     let tracking_false = manifest_facts.iter().find(|e| {
@@ -191,6 +230,68 @@ fn privacy_manifest_gaps(unit: &AppUnit, catalog: &Catalog, out: &mut Vec<Findin
             );
         }
     }
+}
+
+/// The app target's Info.plist, where a missing usage description goes: the Xcode
+/// project's `INFOPLIST_FILE` when it names a file of the unit, else a file named
+/// `Info.plist` (or `<Target>-Info.plist`). Never a test target's, and never a
+/// configuration file that merely ends in `-Info.plist` (`GoogleService-Info.plist`).
+fn app_info_plist(unit: &AppUnit) -> Option<&String> {
+    let candidate = |path: &&String| !is_test_path(path) && unit.files.contains(*path);
+    let from_project: Vec<&String> = unit
+        .other
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EvidenceKind::InfoPlistFile { path } => Some(path),
+            _ => None,
+        })
+        .filter(candidate)
+        .collect();
+    if let Some(first) = from_project.iter().min_by_key(|p| (p.len(), p.as_str())) {
+        return Some(first);
+    }
+    let named = |exact: bool| {
+        unit.files
+            .iter()
+            .filter(|f| {
+                let name = f.rsplit('/').next().unwrap_or(f);
+                if exact {
+                    name == "Info.plist"
+                } else {
+                    name.ends_with("-Info.plist") && !NOT_TARGET_PLISTS.contains(&name)
+                }
+            })
+            .filter(candidate)
+            .min_by_key(|p| (p.matches('/').count(), p.as_str()))
+    };
+    named(true).or_else(|| named(false))
+}
+
+/// Property lists named `*-Info.plist` that configure an SDK, not a target.
+const NOT_TARGET_PLISTS: &[&str] = &["GoogleService-Info.plist"];
+
+enum ManifestGap {
+    /// None of the capability's data types is declared.
+    Undeclared,
+    /// Only coarse types are declared while the SDK receives precise data.
+    OnlyCoarse,
+}
+
+/// Whether the tie hands the SDK precise data: a flow carries the precision of the API
+/// read it starts from; other ties get whatever the unit reads.
+fn sends_precise(unit: &AppUnit, tie: &Tie) -> bool {
+    let Some(facts) = unit.capability(&tie.capability) else {
+        return false;
+    };
+    let source_level = (tie.kind == TieKind::Flow)
+        .then_some(tie.source.as_ref())
+        .flatten()
+        .and_then(|source| facts.used.iter().find(|e| &e.at == source))
+        .and_then(|e| match &e.kind {
+            EvidenceKind::CapabilityUse { level, .. } => level.precise,
+            _ => None,
+        });
+    source_level.unwrap_or(facts.precise)
 }
 
 // Documentation, printed by `privlint explain` and rendered into docs/rules.md.

@@ -52,8 +52,13 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
             }
             Some("XCBuildConfiguration") => {
                 let settings = object.get("buildSettings").and_then(PbxValue::entries);
-                for (key, offset, _) in settings.unwrap_or_default() {
+                for (key, offset, value) in settings.unwrap_or_default() {
                     build_setting_at(input, key, *offset, &mut seen_keys, &mut facts);
+                    if key == "INFOPLIST_FILE"
+                        && let Some(file) = value.string()
+                    {
+                        info_plist_file(input, file, *offset, &mut facts);
+                    }
                 }
             }
             Some("XCRemoteSwiftPackageReference") => {
@@ -196,6 +201,44 @@ pub fn product_sdk<'c>(
             .any(|m| product.starts_with(m.as_str()))
             .then_some(owner)
     })
+}
+
+/// `INFOPLIST_FILE = App/Info.plist`: the target's Info.plist, relative to the folder
+/// holding the `.xcodeproj` (`$(SRCROOT)` and `$(PROJECT_DIR)` are that folder). A value
+/// built from other variables, or leaving the scan root, names nothing we can point at.
+fn info_plist_file(input: &FileInput, file: &str, offset: usize, facts: &mut FileFacts) {
+    let file = file
+        .trim_start_matches("$(SRCROOT)/")
+        .trim_start_matches("$(PROJECT_DIR)/")
+        .trim_start_matches("./");
+    if file.is_empty() || file.contains('$') || file.starts_with('/') {
+        return;
+    }
+    // project.pbxproj sits in `<dir>/<Name>.xcodeproj/`.
+    let project_dir = input
+        .path
+        .rsplitn(3, '/')
+        .nth(2)
+        .filter(|_| input.path.matches('/').count() >= 2)
+        .unwrap_or("");
+    let mut parts: Vec<&str> = project_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in file.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let path = parts.join("/");
+    facts.push(
+        input.at(offset),
+        EvidenceKind::InfoPlistFile { path: path.clone() },
+        format!("INFOPLIST_FILE {path}"),
+    );
 }
 
 fn push_spm(facts: &mut FileFacts, at: Location, sdk: &str, detail: String) {
