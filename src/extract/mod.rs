@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod ir;
 pub mod treesitter;
+pub mod xml;
 
 pub mod android;
 pub mod apple;
