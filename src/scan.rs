@@ -23,9 +23,11 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 /// comes close, and the parsers and lowerings behind it recurse per level.
 pub const MAX_NESTING: usize = 2_000;
 
-/// Stack of each extraction thread. Recursive-descent parsers (syn, serde, plist) and
-/// tree lowerings use stack per nesting level; [`MAX_NESTING`] levels must fit.
-const EXTRACT_STACK_SIZE: usize = 64 * 1024 * 1024;
+/// Stack of each extraction thread (address space; only what is used is touched).
+/// Recursive-descent parsers (syn, serde, plist) and tree lowerings use stack per
+/// nesting level: [`MAX_NESTING`] levels and [`crate::extract::treesitter::MAX_TREE_DEPTH`]
+/// tree levels take up to ~40 MiB in a debug build; this leaves room to spare.
+const EXTRACT_STACK_SIZE: usize = 128 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ScanOptions {

@@ -160,8 +160,12 @@ pub struct WalkResult {
 /// report. Build outputs and vendored folders come from the ecosystems.
 const QUIET_SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", ".idea"];
 
-/// Walk `root` in parallel: .gitignore aware, never following symbolic links (so never
-/// leaving the root), skipping build outputs and vendored folders (counted, with reason).
+/// Walk `root` in parallel, never following symbolic links (so never leaving the root),
+/// skipping build outputs and vendored folders (listed, with the reason).
+///
+/// `.gitignore`, `.ignore` and git's exclude files are not read: they live in the tree
+/// being judged, so a pull request could add `*.kt` to one and hide its own code. The
+/// policy's `paths.ignore` is the only way to exclude files from judgement.
 ///
 /// `subroots` (folders under `root`) limit the walk to those folders; paths stay
 /// relative to `root`. Empty means the whole root.
@@ -175,10 +179,10 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
     builder
         .hidden(false)
         .follow_links(false)
-        .git_ignore(true)
+        .ignore(false)
+        .git_ignore(false)
         .git_exclude(false)
         .git_global(false)
-        .require_git(false)
         .parents(false)
         .threads(threads);
     // Skipped folders are listed (once each, with the reason), never dropped silently.

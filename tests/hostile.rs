@@ -1170,3 +1170,303 @@ fn the_action_uses_the_base_policy_and_never_interpolates_into_run() {
         "the base commit must come from the pull request event"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Issue 25: one file never aborts the scan; no silent drop at a depth cap
+// ---------------------------------------------------------------------------------
+
+/// Whether a JSON report names `path` (in a finding or its related locations).
+fn mentions(run: &Run, path: &str) -> bool {
+    run.stdout.contains(&format!("\"path\": \"{path}\""))
+}
+
+/// The PL900 message of `path` in a JSON report (fails when there is none).
+fn pl900_message(run: &Run, path: &str) -> String {
+    run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "PL900" && f["path"] == path)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("{path} should be PL900:\n{}", run.stdout))
+        .to_string()
+}
+
+/// A `bplist00` whose top array holds 15 references to an array of 15 references to …
+/// ten levels down to one string: 235 bytes that expand to 15^10 values.
+fn shared_reference_plist() -> Vec<u8> {
+    let levels: u8 = 10;
+    let mut out = b"bplist00".to_vec();
+    let mut offsets = vec![out.len() as u8];
+    out.extend_from_slice(b"\x53lol");
+    for k in 0..levels {
+        offsets.push(out.len() as u8);
+        out.extend_from_slice(&[0xAF, 0x10, 15]);
+        out.extend(std::iter::repeat_n(k, 15));
+    }
+    let table = out.len() as u64;
+    out.extend_from_slice(&offsets);
+    out.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 1]);
+    out.extend_from_slice(&u64::from(levels + 1).to_be_bytes());
+    out.extend_from_slice(&u64::from(levels).to_be_bytes());
+    out.extend_from_slice(&table.to_be_bytes());
+    out
+}
+
+/// An XML text whose DOCTYPE declares a 200 KB entity that `body` refers to 15,000 times.
+fn entity_bomb(before: &str, element: &str, after: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE {element} [<!ENTITY big \"{}\">]>\n{before}{}{after}",
+        "A".repeat(200_000),
+        "&big;".repeat(15_000)
+    )
+}
+
+#[test]
+fn one_file_never_aborts_the_scan() {
+    let dir = tempdir();
+    let root = dir.path();
+    normal_app(root);
+    let chain = |n: usize| ".c()".repeat(n);
+    let else_ifs = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!(" else if (x == {i}) {{ }}"))
+            .collect()
+    };
+    let tree_depth = "syntax tree nests deeper than";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "kt/Chain.kt",
+            format!(
+                "import com.appsflyer.AppsFlyerLib\nfun f() {{ val x = b{} }}\n",
+                chain(30_000)
+            )
+            .into(),
+            tree_depth,
+        ),
+        (
+            "kt/ElseIf.kt",
+            format!(
+                "import com.appsflyer.AppsFlyerLib\nfun f(x: Int) {{ if (x == 0) {{ }}{} }}\n",
+                else_ifs(50_000)
+            )
+            .into(),
+            tree_depth,
+        ),
+        (
+            "java/Chain.java",
+            format!(
+                "import com.adjust.sdk.Adjust;\nclass A {{ void f() {{ Object x = b{}; }} }}\n",
+                chain(30_000)
+            )
+            .into(),
+            tree_depth,
+        ),
+        (
+            "java/ElseIf.java",
+            format!(
+                "import com.adjust.sdk.Adjust;\nclass A {{ void f(int x) {{ if (x == 0) {{ }}{} }} }}\n",
+                else_ifs(50_000)
+            )
+            .into(),
+            tree_depth,
+        ),
+        (
+            "ios/Shared-Info.plist",
+            shared_reference_plist(),
+            "expands to more than",
+        ),
+        (
+            "android/src/main/AndroidManifest.xml",
+            entity_bomb(
+                "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\"><application android:label=\"",
+                "manifest",
+                "\"/></manifest>\n",
+            )
+            .into(),
+            "declares an XML entity",
+        ),
+        (
+            "ios/Entity-Info.plist",
+            entity_bomb(
+                "<plist version=\"1.0\"><dict><key>CFBundleName</key><string>",
+                "plist",
+                "</string></dict></plist>\n",
+            )
+            .into(),
+            "declares an XML entity",
+        ),
+    ];
+    assert!(shared_reference_plist().len() < 256);
+    for (rel, content, _) in &cases {
+        write(root, rel, content);
+    }
+    let run = scan_json(root, &[], Duration::from_secs(240));
+    for (rel, _, reason) in &cases {
+        let message = pl900_message(&run, rel);
+        assert!(message.contains(reason), "{rel}: {message}");
+    }
+    assert_eq!(run.code, 1);
+    assert_normal_finding(&run);
+}
+
+/// A web page with the Google tag and `main.js` reading the location inside `depth`
+/// nested callbacks, handing it to `gtag` in the innermost one.
+fn nested_flow_web_app(root: &Path, depth: usize) {
+    write(
+        root,
+        "web/index.html",
+        "<!doctype html><html><head>\
+         <script async src=\"https://www.googletagmanager.com/gtag/js?id=G-X\"></script>\
+         </head><body><script type=\"module\" src=\"/main.js\"></script></body></html>\n",
+    );
+    write(
+        root,
+        "web/package.json",
+        "{\"name\": \"w\", \"private\": true}\n",
+    );
+    let mut js = String::new();
+    for i in 0..depth {
+        js.push_str(&format!("step{i}(() => {{\n"));
+    }
+    js.push_str(
+        "navigator.geolocation.getCurrentPosition((position) => {\n\
+         gtag('event', 'nearby', position.coords);\n});\n",
+    );
+    js.push_str(&"});\n".repeat(depth));
+    write(root, "web/main.js", js);
+}
+
+#[test]
+fn flows_deep_in_callbacks_are_found_and_deeper_trees_are_pl900() {
+    // 66 callbacks deep: the JavaScript lowering used to stop at depth 200 and drop the
+    // flow silently (exit 1 became 0).
+    let dir = tempdir();
+    nested_flow_web_app(dir.path(), 66);
+    let run = scan_json(dir.path(), &[], QUICK);
+    assert!(
+        run.findings()
+            .get("web/main.js")
+            .is_some_and(|f| f.iter().any(|c| c == "PL301 sdk=google-analytics")),
+        "the nested flow was dropped:\n{}",
+        run.stdout
+    );
+    // Past the tree budget (brackets stay under the nesting guard): PL900, never silent.
+    let dir = tempdir();
+    nested_flow_web_app(dir.path(), 700);
+    let run = scan_json(dir.path(), &[], QUICK);
+    let message = pl900_message(&run, "web/main.js");
+    assert!(
+        message.contains("syntax tree nests deeper than"),
+        "{message}"
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn vcs_ignore_files_never_hide_sources() {
+    // A pull request can add ignore files; only the policy's `paths.ignore` (read from
+    // the base commit in the Action) may exclude files from judgement.
+    let dir = tempdir();
+    let root = dir.path();
+    normal_app(root);
+    write(
+        root,
+        "app/src/main/java/a/Tracker.kt",
+        "import com.appsflyer.AppsFlyerLib\nfun f() { AppsFlyerLib.getInstance() }\n",
+    );
+    write(root, ".ignore", "*.kt\n");
+    write(root, ".gitignore", "*.gradle\n");
+    write(root, "app/.gitignore", "src/\n");
+    write(root, ".git/info/exclude", "app/\n");
+    let run = scan_json(root, &[], QUICK);
+    assert_normal_finding(&run);
+    assert!(
+        mentions(&run, "app/src/main/java/a/Tracker.kt"),
+        "the ignored Kotlin file was hidden:\n{}",
+        run.stdout
+    );
+    assert_eq!(run.json()["summary"]["files_skipped"], 0, "{}", run.stdout);
+    // The policy still excludes what it names.
+    write(
+        root,
+        "privlint.yaml",
+        "version: 1\npaths:\n  ignore: [\"**/*.kt\"]\n",
+    );
+    let run = scan_json(root, &[], QUICK);
+    assert!(
+        !mentions(&run, "app/src/main/java/a/Tracker.kt"),
+        "{}",
+        run.stdout
+    );
+    assert_normal_finding(&run);
+}
+
+#[test]
+fn trees_just_under_the_depth_budget_are_analysed_without_stack_overflow() {
+    // The deepest shapes per tree level of each lowering, sized to about 2,450 syntax
+    // tree levels (the budget is 2,500): each file must be analysed, not refused.
+    let dir = tempdir();
+    let root = dir.path();
+    normal_app(root);
+    let nest = |open: &str, n: usize, inner: &str, close: &str| {
+        format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+    };
+    let files = [
+        (
+            "kt/Chain.kt",
+            format!(
+                "import com.appsflyer.AppsFlyerLib\nfun f() {{ val x = b{} }}\n",
+                ".c()".repeat(1_220)
+            ),
+        ),
+        (
+            "java/Lambdas.java",
+            format!(
+                "import com.adjust.sdk.Adjust;\nclass A {{ void f() {{ {}; }} }}\n",
+                nest("g(() -> ", 810, "1", ")")
+            ),
+        ),
+        (
+            "js/callbacks.js",
+            format!(
+                "import a from 'react-native-appsflyer';\nf({});\n",
+                nest("() => g(\n", 810, "1", ")\n")
+            ),
+        ),
+        (
+            "swift/Closures.swift",
+            format!(
+                "import AppsFlyerLib\nfunc f() {{ {} }}\n",
+                nest("g { ", 610, "", "}")
+            ),
+        ),
+        (
+            "dart/closures.dart",
+            format!(
+                "import 'package:appsflyer_sdk/appsflyer_sdk.dart';\nvoid f() {{ {}; }}\n",
+                nest("g(() { ", 405, "", "})")
+            ),
+        ),
+        (
+            "objc/Blocks.m",
+            format!(
+                "#import <AppsFlyerLib/AppsFlyerLib.h>\nvoid f(void) {{ [[AppsFlyerLib shared] start]; {}; }}\n",
+                nest("g(^{ ", 485, "", "})")
+            ),
+        ),
+    ];
+    for (rel, text) in &files {
+        write(root, rel, text);
+    }
+    let run = scan_json(root, &["--threads", "2"], Duration::from_secs(240));
+    assert!(!run.stdout.contains("nests deeper"), "{}", run.stdout);
+    for (rel, _) in &files {
+        assert!(
+            mentions(&run, rel),
+            "{rel} was not analysed:\n{}",
+            run.stdout
+        );
+    }
+    assert_normal_finding(&run);
+}

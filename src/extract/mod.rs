@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod ir;
 pub mod lockfile;
 pub mod treesitter;
+pub mod xml;
 
 pub mod android;
 pub mod apple;

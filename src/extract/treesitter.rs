@@ -1,26 +1,37 @@
-//! Shared tree-sitter plumbing: parsing with a time budget, node text and locations.
+//! Shared tree-sitter plumbing: parsing with operation and depth budgets, node text and
+//! locations.
 
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
 
 use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
 
 use crate::model::Location;
 
-/// How long one file may take to parse before it is reported as PL900.
-pub const PARSE_BUDGET: Duration = Duration::from_secs(10);
+/// Parser operations allowed per byte of text, and at least [`PARSE_MIN_OPERATIONS`].
+/// Real code takes under 2 per byte; error recovery on hostile input can take far more.
+/// A count, not a clock: the same file gets the same answer on a busy machine.
+pub const PARSE_OPERATIONS_PER_BYTE: u64 = 100;
+pub const PARSE_MIN_OPERATIONS: u64 = 1_000_000;
 
-/// Parse `text` with `language`, giving up after [`PARSE_BUDGET`]. A tree with ERROR
-/// nodes is still returned: tree-sitter recovers locally, and the rest of the file is
-/// worth analysing.
+/// tree-sitter calls the progress callback once per this many operations.
+const OPERATIONS_PER_CALLBACK: u64 = 100;
+
+/// Parse `text` with `language`, giving up past its operation budget and refusing
+/// trees deeper than [`MAX_TREE_DEPTH`] (the lowerings recurse per level). A tree with
+/// ERROR nodes is still returned: tree-sitter recovers locally, and the rest of the file
+/// is worth analysing.
 pub fn parse(language: &Language, text: &str) -> Result<Tree, String> {
     let mut parser = Parser::new();
     parser
         .set_language(language)
         .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
-    let started = Instant::now();
+    let budget = (text.len() as u64)
+        .saturating_mul(PARSE_OPERATIONS_PER_BYTE)
+        .max(PARSE_MIN_OPERATIONS);
+    let mut callbacks = 0u64;
     let mut over_budget = |_: &tree_sitter::ParseState| {
-        if started.elapsed() > PARSE_BUDGET {
+        callbacks += 1;
+        if callbacks.saturating_mul(OPERATIONS_PER_CALLBACK) > budget {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -29,14 +40,58 @@ pub fn parse(language: &Language, text: &str) -> Result<Tree, String> {
     let bytes = text.as_bytes();
     let mut read = |offset: usize, _| bytes.get(offset..).unwrap_or_default();
     let options = ParseOptions::new().progress_callback(&mut over_budget);
-    parser
+    let tree = parser
         .parse_with_options(&mut read, None, Some(options))
         .ok_or_else(|| {
             format!(
-                "parsing took longer than the {}s budget",
-                PARSE_BUDGET.as_secs()
+                "parsing needed more than {PARSE_OPERATIONS_PER_BYTE} parser operations per \
+                 byte; not analysed, to keep the scan bounded"
             )
-        })
+        })?;
+    if tree_depth_beyond(tree.root_node(), MAX_TREE_DEPTH).is_some() {
+        return Err(too_deep());
+    }
+    Ok(tree)
+}
+
+/// Syntax trees deeper than this are not lowered (PL900). Every lowering recurses once
+/// per tree level at most, so this bounds their stack; real code stays below 100
+/// levels, while a bracket nested [`crate::scan::MAX_NESTING`] deep is about as many
+/// tree levels and is still analysed.
+pub const MAX_TREE_DEPTH: usize = 2_500;
+
+/// The PL900 reason for a tree over [`MAX_TREE_DEPTH`] (also used by the lowerings'
+/// own recursion guards, which should never be reached first).
+pub fn too_deep() -> String {
+    format!(
+        "its syntax tree nests deeper than {MAX_TREE_DEPTH} levels (a very long call chain, \
+         `else if` chain or expression); not analysed, to keep the scan bounded"
+    )
+}
+
+/// `Some(depth)` when a node under `root` is deeper than `limit` (the root is depth 0);
+/// walked with a cursor, so the check itself never recurses.
+pub fn tree_depth_beyond(root: Node, limit: usize) -> Option<usize> {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > limit {
+                return Some(depth);
+            }
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// The source text of a node (empty if the range is not on char boundaries).
@@ -125,7 +180,22 @@ pub fn is_comment_or_string(node: Node) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::char_column;
+    use super::*;
+
+    #[test]
+    fn trees_deeper_than_the_budget_are_refused() {
+        let language: Language = tree_sitter_javascript::LANGUAGE.into();
+        let chain = |n: usize| format!("x = a{};", ".b()".repeat(n));
+        let tree = parse(&language, &chain(10)).expect("shallow");
+        let depth = (0..100)
+            .find(|&d| tree_depth_beyond(tree.root_node(), d).is_none())
+            .expect("depth");
+        // Each `.b()` adds two levels (call, member); the chain is the deepest path.
+        assert!((20..30).contains(&depth), "{depth}");
+        assert_eq!(tree_depth_beyond(tree.root_node(), depth - 1), Some(depth));
+        let error = parse(&language, &chain(MAX_TREE_DEPTH)).expect_err("too deep");
+        assert!(error.contains("nests deeper than 2500 levels"), "{error}");
+    }
 
     #[test]
     fn columns_count_characters_forward_and_backward_on_a_line() {

@@ -82,7 +82,7 @@ PL900 app/src/main/AndroidManifest.xml:12:5 unanalyzed-file: the XML is malforme
 ```
 
 ## How to fix
-Fix the file if it is broken; for generated or vendored files, exclude them with `paths.ignore` in the policy or a .gitignore entry.
+Fix the file if it is broken; for generated or vendored files, exclude them with `paths.ignore` in the policy (`.gitignore` and `.ignore` files never exclude anything).
 
 ## How to suppress
 `paths.ignore` in the policy, or a policy exception with `rule: unanalyzed-file` and `paths`.

@@ -9,9 +9,10 @@
 //! - Unknown permissions and `<meta-data>` produce nothing.
 //! - Malformed XML → a problem at the parser's line and column.
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::Node;
 
 use crate::extract::FileInput;
+use crate::extract::xml::{self, XmlRefusal};
 use crate::model::{EvidenceKind, FileFacts, Level};
 
 const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
@@ -19,17 +20,17 @@ const TOOLS_NS: &str = "http://schemas.android.com/tools";
 
 pub fn extract(input: &FileInput) -> FileFacts {
     let mut facts = FileFacts::default();
-    let options = ParsingOptions {
-        allow_dtd: true,
-        ..ParsingOptions::default()
-    };
-    let doc = match Document::parse_with_options(input.text, options) {
+    let doc = match xml::parse(input.text) {
         Ok(doc) => doc,
-        Err(error) => {
-            let pos = error.pos();
+        Err(refusal @ XmlRefusal::EntityDeclared(offset)) => {
+            let reason = format!("AndroidManifest.xml {}", refusal.message());
+            facts.problem(input.at(offset), reason);
+            return facts;
+        }
+        Err(XmlRefusal::Malformed { row, col, message }) => {
             facts.problem(
-                input.loc(pos.row, pos.col),
-                format!("AndroidManifest.xml is not well-formed XML: {error}"),
+                input.loc(row, col),
+                format!("AndroidManifest.xml is not well-formed XML: {message}"),
             );
             return facts;
         }

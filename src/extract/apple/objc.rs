@@ -25,7 +25,9 @@ use crate::extract::treesitter::{self, compact, location, text};
 use crate::model::Location;
 use preprocess::{blank_macros, mask_comments_and_strings};
 
-const MAX_DEPTH: usize = 400;
+/// Recursion beyond this is not lowered but reported (PL900); the parse already refuses
+/// deeper trees, and the bracket guard deeper token nesting, so this is a backstop.
+const MAX_DEPTH: usize = treesitter::MAX_TREE_DEPTH;
 
 /// Macros that expand to nothing or to attributes; the grammar chokes on them.
 const BARE_MACROS: &[&str] = &[
@@ -77,9 +79,13 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
         declared_types: declared_types(root, &source),
         lowered_sends,
         depth: 0,
+        too_deep: false,
     };
     let mut top = Vec::new();
     lowerer.visit(root, &mut top);
+    if lowerer.too_deep {
+        return Err(treesitter::too_deep());
+    }
     lowerer.fallback_imports();
     let mut ir = lowerer.ir;
     ir.imports.sort_by(|a, b| a.at.cmp(&b.at));
@@ -109,6 +115,8 @@ struct Lowerer<'a> {
     /// Start offsets of every message send the tree has: the token pass skips them.
     lowered_sends: HashSet<usize>,
     depth: usize,
+    /// The depth guard stopped a walk: the file is reported, never silently cut.
+    too_deep: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -132,6 +140,7 @@ impl<'a> Lowerer<'a> {
 
     fn visit(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
         if self.depth > MAX_DEPTH {
+            self.too_deep = true;
             return ValueIr::default();
         }
         self.depth += 1;

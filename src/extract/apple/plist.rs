@@ -11,6 +11,9 @@ use plist::{Dictionary, Value};
 
 use crate::catalog::Catalog;
 use crate::extract::FileInput;
+use crate::extract::xml::{self, XmlRefusal};
+
+mod binary_plist;
 use crate::model::{EvidenceKind, FileFacts, Level, Location};
 
 /// Usage descriptions, background modes and the reduced-accuracy flag of an Info.plist.
@@ -206,6 +209,23 @@ fn parse_dict<'i, 'a>(
     facts: &mut FileFacts,
 ) -> Option<(Dictionary, Finder<'i, 'a>)> {
     let binary = input.bytes.starts_with(b"bplist");
+    let refusal = if binary {
+        binary_plist::refusal(input.bytes)
+    } else {
+        xml::entity_declaration(input.text).map(|offset| {
+            let refusal = XmlRefusal::EntityDeclared(offset);
+            (offset, format!("the plist {}", refusal.message()))
+        })
+    };
+    if let Some((offset, reason)) = refusal {
+        let at = if binary {
+            input.loc(1, 1)
+        } else {
+            input.at(offset)
+        };
+        facts.problem(at, reason);
+        return None;
+    }
     let parsed = if binary {
         Value::from_reader(Cursor::new(input.bytes))
     } else {
@@ -253,12 +273,8 @@ struct Finder<'i, 'a> {
 impl<'i, 'a> Finder<'i, 'a> {
     fn new(input: &'i FileInput<'a>, binary: bool) -> Self {
         let mut nodes = Vec::new();
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
-        };
         // A text the plist crate accepts but roxmltree does not keeps its facts at 1:1.
-        if !binary && let Ok(doc) = roxmltree::Document::parse_with_options(input.text, options) {
+        if !binary && let Ok(doc) = xml::parse(input.text) {
             for node in doc.descendants() {
                 let is_key = node.has_tag_name("key");
                 if !(is_key || node.has_tag_name("string")) {

@@ -20,8 +20,9 @@ use crate::extract::ir::{
 };
 use crate::extract::treesitter::{self, compact, location, text};
 
-/// Deeper expressions than this are not lowered (deep trees must not overflow the stack).
-const MAX_DEPTH: usize = 400;
+/// Deeper expressions than this are not lowered but reported (PL900); the parse already
+/// refuses deeper trees, so this guard is a backstop.
+const MAX_DEPTH: usize = treesitter::MAX_TREE_DEPTH;
 
 pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     let tree = treesitter::parse(&tree_sitter_swift::LANGUAGE.into(), input.text)?;
@@ -32,9 +33,13 @@ pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
         apis: CapabilityApis::new(input.catalog, Language::Swift),
         declared_types: declared_types(tree.root_node(), input.text),
         depth: 0,
+        too_deep: false,
     };
     let mut top = Vec::new();
     lowerer.visit(tree.root_node(), &mut top);
+    if lowerer.too_deep {
+        return Err(treesitter::too_deep());
+    }
     let mut ir = lowerer.ir;
     if !top.is_empty() {
         ir.functions.insert(
@@ -58,6 +63,8 @@ struct Lowerer<'a> {
     /// Variable, property and parameter names → their declared type (file-wide).
     declared_types: HashMap<String, String>,
     depth: usize,
+    /// The depth guard stopped a walk: the file is reported, never silently cut.
+    too_deep: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -81,6 +88,7 @@ impl<'a> Lowerer<'a> {
     /// Lower a node into `ops`; returns what it reads when used as a value.
     fn visit(&mut self, node: Node, ops: &mut Vec<Op>) -> ValueIr {
         if self.depth > MAX_DEPTH {
+            self.too_deep = true;
             return ValueIr::default();
         }
         self.depth += 1;

@@ -22,8 +22,8 @@ use crate::extract::treesitter::{compact, parse};
 
 /// How deep the lowering may recurse into the tree. Real code (deep Flutter widget
 /// trees included) stays far below; generated or hostile input is refused instead of
-/// overflowing the stack.
-const MAX_DEPTH: usize = 400;
+/// overflowing the stack. The parse already refuses deeper trees: this is a backstop.
+const MAX_DEPTH: usize = crate::extract::treesitter::MAX_TREE_DEPTH;
 
 pub fn lower(input: &FileInput) -> Result<SourceIr, String> {
     let language = tree_sitter_dart::LANGUAGE.into();
@@ -53,9 +53,7 @@ impl<'a> Lowerer<'a> {
 
     fn finish(self) -> Result<SourceIr, String> {
         if self.too_deep {
-            return Err(format!(
-                "nesting too deep to analyse safely (more than {MAX_DEPTH} levels)"
-            ));
+            return Err(crate::extract::treesitter::too_deep());
         }
         Ok(self.b.finish(FunctionOrder::Closed))
     }

@@ -29,8 +29,9 @@ use crate::extract::javascript::package_json::{LocatedJson, parse_json_tolerant,
 use crate::extract::treesitter;
 use crate::model::{EvidenceKind, FileFacts, Level, Location, Presence};
 
-/// Nesting beyond this is not converted (keeps recursion bounded on any input).
-const MAX_DEPTH: u32 = 64;
+/// Nesting beyond this is not converted. The parse refuses deeper trees, so this
+/// backstop is never what cuts a real config short.
+const MAX_DEPTH: u32 = treesitter::MAX_TREE_DEPTH as u32;
 /// How many names (`const config = base`) are followed to find the exported object.
 const MAX_RESOLVE: u32 = 16;
 

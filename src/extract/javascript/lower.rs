@@ -29,8 +29,9 @@ use crate::model::Location;
 pub const MAX_LINE_BYTES: usize = 10_000;
 /// A source file larger than this is a bundle.
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
-/// Nesting beyond this is not lowered (keeps recursion bounded on any input).
-const MAX_DEPTH: u32 = 200;
+/// Recursion beyond this is not lowered but reported (PL900). The parse already refuses
+/// deeper trees, so this guard is a backstop.
+const MAX_DEPTH: u32 = treesitter::MAX_TREE_DEPTH as u32;
 
 /// Prefix of the error returned for files deliberately not analysed; the pipeline
 /// counts them as skipped rather than reporting PL900.
@@ -104,15 +105,21 @@ pub fn lower_source(path: &str, text: &str, dialect: Dialect) -> Result<SourceIr
     let mut lowerer = Lowerer {
         b: Builder::new(path, text),
         depth: 0,
+        too_deep: false,
         callback_depth: 0,
     };
     lowerer.node(tree.root_node());
+    if lowerer.too_deep {
+        return Err(treesitter::too_deep());
+    }
     Ok(lowerer.b.finish(FunctionOrder::Closed))
 }
 
 struct Lowerer<'a> {
     b: Builder<'a>,
     depth: u32,
+    /// The depth guard stopped a walk: the file is reported, never silently cut.
+    too_deep: bool,
     /// Inside an inline callback, `return` belongs to the callback, not the function
     /// being lowered.
     callback_depth: u32,
@@ -241,6 +248,7 @@ impl<'a> Lowerer<'a> {
     /// of their calls and yield what they read.
     fn node(&mut self, node: Node) -> ValueIr {
         if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
             return ValueIr::default();
         }
         self.depth += 1;

@@ -264,7 +264,15 @@ fn deep_nesting_does_not_overflow_the_stack() {
         + "c"
         + &"]".repeat(2000)
         + "; }\n";
-    let _ = lower_text(&source);
+    // Extraction threads have 128 MiB stacks (src/scan.rs); a test thread has 2 MiB.
+    std::thread::Builder::new()
+        .stack_size(128 << 20)
+        .spawn(move || {
+            let _ = lower_text(&source);
+        })
+        .expect("spawn")
+        .join()
+        .expect("no overflow");
 }
 
 /// The token pass on its own, as it runs inside ERROR nodes.
@@ -282,6 +290,7 @@ fn token_pass_lowers_nested_sends_with_arguments() {
         declared_types: HashMap::new(),
         lowered_sends: HashSet::new(),
         depth: 0,
+        too_deep: false,
     };
     let mut ops = Vec::new();
     lowerer.token_sends(0, source.len(), &mut ops);

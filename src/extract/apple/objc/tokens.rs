@@ -24,6 +24,7 @@ impl Lowerer<'_> {
     /// the offset after its `]`.
     pub(super) fn token_send(&mut self, open: usize, ops: &mut Vec<Op>) -> Option<(CallId, usize)> {
         if self.depth > MAX_DEPTH {
+            self.too_deep = true;
             return None;
         }
         self.depth += 1;

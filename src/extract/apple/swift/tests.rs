@@ -290,7 +290,11 @@ fn deep_nesting_does_not_overflow_the_stack() {
         + "a"
         + &")".repeat(3000)
         + " }\n";
-    let _ = lower_text(&source);
+    // Deeper than the tree budget: refused with the reason before any recursion.
+    let catalog = test_support::catalog();
+    let input = FileInput::new("App/Main.swift", source.as_bytes(), &source, &catalog);
+    let error = lower(&input).expect_err("refused");
+    assert!(error.contains("nests deeper than"), "{error}");
 }
 
 /// The whole IR of a representative file (the `map` flow fixture), as a snapshot.

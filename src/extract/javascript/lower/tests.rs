@@ -340,11 +340,17 @@ fn minified_and_bundled_files_are_skipped() {
 
 #[test]
 fn deep_nesting_and_broken_code_do_not_panic() {
+    // Deeper than the tree budget: refused with the reason, never cut silently.
+    let catalog = crate::extract::javascript::package_json::test_catalog("{}");
     let deep = format!("x = {}1{};", "[\n".repeat(5000), "]\n".repeat(5000));
-    let ir = lower_as("deep.js", &deep);
-    assert_eq!(ir.functions.len(), 1);
     let sum = format!("y = {};", vec!["a"; 3000].join(" +\n"));
-    lower_as("sum.js", &sum);
+    for (path, text) in [("deep.js", &deep), ("sum.js", &sum)] {
+        let input = FileInput::new(path, text.as_bytes(), text, &catalog);
+        let error = lower(&input, false).expect_err("refused");
+        assert!(error.contains("nests deeper than"), "{error}");
+    }
+    let ir = lower_as("sum.js", &format!("y = {};", vec!["a"; 300].join(" +\n")));
+    assert_eq!(ir.functions.len(), 1);
     let broken = lower_as(
         "broken.js",
         "const a = ;\nfunction f( {\n}\nanalytics.track(pos);\n",
