@@ -229,25 +229,28 @@ fn summarise_hops(
             })
             .map(|(i, _)| i)
             .collect();
-        let summaries: Vec<(usize, Option<Box<crate::extract::analyze::summary::FileSummary>>)> =
-            hops.par_iter()
-                .filter_map(|&i| {
-                    let c = &candidates[i];
-                    let bytes = std::fs::read(&c.absolute).ok()?;
-                    let text = std::str::from_utf8(&bytes).ok()?;
-                    let names_one = matcher
-                        .find_iter(text)
-                        .any(|m| whole_word(text.as_bytes(), m.start(), m.end()));
-                    if !names_one || nesting_beyond_limit(text, c.kind).is_some() {
-                        return None;
-                    }
-                    let input = FileInput::new(&c.relative, &bytes, text, catalog);
-                    let summary = quietly_caught(|| extract::extract(c.kind, &input))
-                        .ok()
-                        .and_then(|facts| facts.summary);
-                    Some((i, summary))
-                })
-                .collect();
+        let summaries: Vec<(
+            usize,
+            Option<Box<crate::extract::analyze::summary::FileSummary>>,
+        )> = hops
+            .par_iter()
+            .filter_map(|&i| {
+                let c = &candidates[i];
+                let bytes = std::fs::read(&c.absolute).ok()?;
+                let text = std::str::from_utf8(&bytes).ok()?;
+                let names_one = matcher
+                    .find_iter(text)
+                    .any(|m| whole_word(text.as_bytes(), m.start(), m.end()));
+                if !names_one || nesting_beyond_limit(text, c.kind).is_some() {
+                    return None;
+                }
+                let input = FileInput::new(&c.relative, &bytes, text, catalog);
+                let summary = quietly_caught(|| extract::extract(c.kind, &input))
+                    .ok()
+                    .and_then(|facts| facts.summary);
+                Some((i, summary))
+            })
+            .collect();
         if summaries.is_empty() {
             break;
         }
@@ -268,7 +271,9 @@ fn summarise_hops(
 /// Whether `text[start..end]` is a whole identifier (not part of a longer one).
 fn whole_word(text: &[u8], start: usize, end: usize) -> bool {
     let part = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
-    !(start > 0 && part(text[start - 1])) && !text.get(end).is_some_and(|b| part(*b))
+    let before = start > 0 && part(text[start - 1]);
+    let after = text.get(end).is_some_and(|b| part(*b));
+    !before && !after
 }
 
 enum FileOutcome {

@@ -320,7 +320,7 @@ impl<'c, 'a> Summarizer<'c, 'a> {
         }
         let sink = self
             .context
-            .tie_api(call)
+            .tie_api(call, &self.origins)
             .map(|(sdk, _)| sdk)
             .or_else(|| self.context.sink(call, &self.origins));
         if let Some(sdk) = sink {
