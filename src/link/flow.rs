@@ -166,7 +166,9 @@ impl Eval<'_, '_> {
         }
         match &carried.carrier {
             Carrier::Param(_) => None,
-            Carrier::Source { capability } => Some((capability.clone(), carried.steps.clone())),
+            Carrier::Source { capability } | Carrier::Field { capability } => {
+                Some((capability.clone(), carried.steps.clone()))
+            }
             Carrier::Result(k) => {
                 let call = self.function.calls.get(*k)?;
                 let (callee, derived) = self.callee(*k)?;
@@ -199,7 +201,7 @@ impl Eval<'_, '_> {
         }
         match &carried.carrier {
             Carrier::Param(i) => vec![(*i, carried.steps.clone())],
-            Carrier::Source { .. } => Vec::new(),
+            Carrier::Source { .. } | Carrier::Field { .. } => Vec::new(),
             Carrier::Result(k) => {
                 let (Some(call), Some((callee, derived))) =
                     (self.function.calls.get(*k), self.callee(*k))
@@ -229,8 +231,9 @@ impl Eval<'_, '_> {
         }
     }
 
-    /// Every way a value reaches a sink in this function: `(what carries it, path)`.
-    fn sink_paths(&self) -> Vec<(&Carried, SinkPath)> {
+    /// Every way a value reaches a sink in this function: `(what carries it, path,
+    /// whether the sink call is in this function itself)`.
+    fn sink_paths(&self) -> Vec<(&Carried, SinkPath, bool)> {
         let mut out = Vec::new();
         for hit in &self.function.sinks {
             let mut steps = Vec::new();
@@ -246,6 +249,7 @@ impl Eval<'_, '_> {
                     call: hit.call.clone(),
                     steps,
                 },
+                true,
             ));
         }
         for (k, call) in self.function.calls.iter().enumerate() {
@@ -266,6 +270,7 @@ impl Eval<'_, '_> {
                                 steps: bounded(steps),
                                 ..path.clone()
                             },
+                            false,
                         ));
                     }
                 }
@@ -281,7 +286,7 @@ impl Eval<'_, '_> {
             param_returns: vec![None; n],
             returned_source: None,
         };
-        for (carried, path) in self.sink_paths() {
+        for (carried, path, _) in self.sink_paths() {
             for (i, mut steps) in self.params(carried, 0) {
                 let Some(list) = derived.param_sinks.get_mut(i) else {
                     continue;
@@ -312,7 +317,12 @@ impl Eval<'_, '_> {
     /// the full chain from the read to the sink.
     fn flows(&self) -> Vec<(String, SinkPath)> {
         let mut out = Vec::new();
-        for (carried, path) in self.sink_paths() {
+        for (carried, path, direct) in self.sink_paths() {
+            // A read and an SDK call in the same function are the in-file pass's to
+            // judge (it knows failure callbacks, sanitisers and argument values).
+            if direct && matches!(carried.carrier, Carrier::Source { .. }) {
+                continue;
+            }
             if let Some((capability, mut chain)) = self.source(carried, 0) {
                 chain.extend(path.steps.iter().cloned());
                 out.push((

@@ -185,6 +185,7 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
         let summarised: Vec<flow::SummaryFile> = unit
             .files
             .iter()
+            .filter(|path| !test_code::is_test_path(path))
             .filter_map(|path| {
                 let file = by_path.get(path.as_str())?;
                 Some(flow::SummaryFile {

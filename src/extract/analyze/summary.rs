@@ -51,8 +51,10 @@ pub struct FunctionSummary {
 pub enum Carrier {
     /// The function's parameter at this index.
     Param(usize),
-    /// A capability read in this function (or a field written from one).
+    /// A capability read in this function.
     Source { capability: String },
+    /// A field written from a capability read (in any function of the file).
+    Field { capability: String },
     /// The result of [`FunctionSummary::calls`] at this index.
     Result(usize),
 }
@@ -245,9 +247,14 @@ impl<'c, 'a> Summarizer<'c, 'a> {
         }
         if let Some(source) = carried
             .iter()
-            .find(|c| matches!(c.carrier, Carrier::Source { .. }))
+            .find(|c| matches!(c.carrier, Carrier::Source { .. } | Carrier::Field { .. }))
         {
             let mut stored = source.clone();
+            if let Carrier::Source { capability } = &source.carrier {
+                stored.carrier = Carrier::Field {
+                    capability: capability.clone(),
+                };
+            }
             push_step(
                 &mut stored.steps,
                 Step {

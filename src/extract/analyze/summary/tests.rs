@@ -94,7 +94,7 @@ fn a_field_written_from_a_capability_read_is_a_source_for_its_readers() {
     let [carried] = &current.returns[..] else {
         panic!("one carried value: {:?}", current.returns)
     };
-    assert!(matches!(carried.carrier, Carrier::Source { .. }));
+    assert!(matches!(carried.carrier, Carrier::Field { .. }));
     let messages: Vec<&str> = carried.steps.iter().map(|s| s.message.as_str()).collect();
     assert_eq!(messages.last(), Some(&"stored in field `last`"));
 }
