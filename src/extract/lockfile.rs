@@ -116,6 +116,16 @@ impl LockGraph {
                 continue;
             }
             let (direct, via) = self.resolve(&shipped, &package.name);
+            // A vendor's umbrella package (`firebase` → `@firebase/analytics`) ships one
+            // of its modules only when the app imports that module, which the source
+            // scan sees; bundlers leave the others out. Reached only that way, the
+            // module is no evidence.
+            let umbrella = via
+                .first()
+                .is_some_and(|root| same_vendor(root, &package.name));
+            if kind == IdKind::Npm && direct == Some(false) && umbrella {
+                continue;
+            }
             let version = package.version.clone();
             // The chain stays out of the detail: findings hash it into their identity.
             let detail = match &version {
@@ -134,6 +144,16 @@ impl LockGraph {
             );
         }
     }
+}
+
+/// Whether npm package `name` is a module of `umbrella`'s vendor: `@firebase/analytics`
+/// of `firebase` or of `@firebase/app`.
+fn same_vendor(umbrella: &str, name: &str) -> bool {
+    let vendor = |n: &str| -> String {
+        let n = n.strip_prefix('@').unwrap_or(n);
+        n.split('/').next().unwrap_or(n).to_string()
+    };
+    name.starts_with('@') && vendor(umbrella) == vendor(name)
 }
 
 /// The chain from a root down to `name`'s parent, or empty when nothing reaches it.
@@ -164,6 +184,17 @@ pub fn npm_name(descriptor: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_belongs_to_its_vendors_umbrella_and_no_other() {
+        assert!(same_vendor("firebase", "@firebase/analytics"));
+        assert!(same_vendor("@firebase/app", "@firebase/analytics"));
+        assert!(!same_vendor(
+            "@acme/telemetry",
+            "@amplitude/analytics-react-native"
+        ));
+        assert!(!same_vendor("firebase", "firebase-tools"));
+    }
 
     fn package(name: &str, deps: &[&str]) -> LockedPackage {
         LockedPackage {

@@ -250,6 +250,20 @@ mod tests {
     }
 
     #[test]
+    fn a_vendor_umbrella_ships_its_modules_only_when_the_app_imports_them() {
+        let lock = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "dependencies": { "firebase": "^11.3.1" } },
+    "node_modules/firebase": { "version": "11.3.1",
+      "dependencies": { "@firebase/analytics": "0.10.11" } },
+    "node_modules/@firebase/analytics": { "version": "0.10.11" }
+  }
+}"#;
+        assert!(sdk_rows(lock).is_empty(), "{:?}", sdk_rows(lock));
+    }
+
+    #[test]
     fn v1_nests_dependencies_and_finds_roots() {
         let v1 = r#"{
   "lockfileVersion": 1,
