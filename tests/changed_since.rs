@@ -6,7 +6,7 @@ mod ci_tools;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ci_tools::{copy_tree, git, init_repo, repo_root, write};
+use ci_tools::{copy_tree, init_repo, repo_root, write};
 
 const REPORTER: &str = "app/src/main/java/com/example/shop/LocationReporter.kt";
 
@@ -126,5 +126,4 @@ fn outside_a_repository_it_says_so_in_one_line() {
         stderr.contains("--changed-since needs a git work tree"),
         "{stderr}"
     );
-    let _ = git; // the helper module is shared with other test files
 }
