@@ -9,6 +9,7 @@
 //! value that reaches a sink through at least one of those facts is a `flow`, with every
 //! hop in its chain. The in-file pass keeps the flows it finds itself.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::catalog::Language;
@@ -356,74 +357,85 @@ fn bounded(mut steps: Vec<Step>) -> Vec<Step> {
 }
 
 /// Which function a call names, by the calling file's language rules.
+///
+/// Resolution runs once per call of every summarised file, so it works from indexes
+/// (functions by name, files by folder, module lookups remembered) rather than scanning
+/// every file per call: on a 3,000-file app a scan per call was quadratic.
 struct Resolver<'r, 'a> {
     files: &'r [SummaryFile<'a>],
     /// Index of each file by path.
     by_path: HashMap<&'a str, usize>,
+    /// Every named function (last `.` segment of its name, `<top>` left out).
+    by_name: HashMap<&'a str, Vec<FnRef>>,
+    /// JS alias specifiers and Dart imports already looked up.
+    modules: RefCell<HashMap<String, Vec<usize>>>,
 }
 
 impl<'r, 'a> Resolver<'r, 'a> {
     fn new(files: &'r [SummaryFile<'a>]) -> Self {
+        let mut by_name: HashMap<&'a str, Vec<FnRef>> = HashMap::new();
+        for (fi, file) in files.iter().enumerate() {
+            for (gi, f) in file.summary.functions.iter().enumerate() {
+                if f.name != "<top>" {
+                    let name = f.name.rsplit('.').next().unwrap_or(&f.name);
+                    by_name.entry(name).or_default().push((fi, gi));
+                }
+            }
+        }
         Resolver {
             files,
             by_path: files.iter().enumerate().map(|(i, f)| (f.path, i)).collect(),
+            by_name,
+            modules: RefCell::new(HashMap::new()),
         }
     }
 
     fn resolve(&self, file: usize, receiver: Option<&str>, method: &str) -> Option<FnRef> {
         let caller = self.files.get(file)?;
         let local = matches!(receiver, None | Some("this" | "self" | "Self"));
-        if local && let Some(found) = unique(self.files, &[file], method) {
+        if local && let Some(found) = self.unique(method, |fi| fi == file) {
             return Some(found);
         }
-        let visible = self.visible(file, caller, receiver, method);
-        let visible: Vec<usize> = visible.into_iter().filter(|&f| f != file).collect();
-        unique(self.files, &visible, method)
-    }
-
-    /// The files a call may reach, by the caller's language.
-    fn visible(
-        &self,
-        file: usize,
-        caller: &SummaryFile,
-        receiver: Option<&str>,
-        method: &str,
-    ) -> Vec<usize> {
-        let dir = parent(caller.path);
         let root = receiver.map(|r| r.split(['.', '(', '?', '!', ':']).next().unwrap_or(r));
+        let dir = parent(caller.path);
         let imports = &caller.summary.imports;
         match caller.summary.language {
             Language::Javascript => {
                 // Only a name an import binds: `track(..)` or `analytics.track(..)`.
                 let name = root.unwrap_or(method);
-                imports
+                let visible: BTreeSet<usize> = imports
                     .iter()
                     .filter(|(_, bindings)| bindings.iter().any(|b| b == name))
                     .flat_map(|(path, _)| self.javascript_module(dir, path))
-                    .collect()
+                    .collect();
+                self.unique(method, |fi| fi != file && visible.contains(&fi))
             }
             Language::Kotlin | Language::Java => {
                 // The same package (folder), and classes or functions it imports.
-                let mut out = self.same_language_in(dir, caller.summary.language);
-                for (path, _) in imports {
-                    let mut segments: Vec<&str> = path.split('.').collect();
-                    let last = segments.pop().unwrap_or_default();
-                    let package_dir = segments.join("/");
-                    for (i, f) in self.files.iter().enumerate() {
-                        let fdir = parent(f.path);
-                        let in_package =
-                            fdir == package_dir || fdir.ends_with(&format!("/{package_dir}"));
-                        if in_package && (stem(f.path) == last || last == method || last == "*") {
-                            out.push(i);
-                        }
+                let language = caller.summary.language;
+                self.unique(method, |fi| {
+                    let callee = &self.files[fi];
+                    let fdir = parent(callee.path);
+                    if fi == file {
+                        return false;
                     }
-                }
-                out
+                    if fdir == dir && callee.summary.language == language {
+                        return true;
+                    }
+                    imports.iter().any(|(path, _)| {
+                        let (package, last) = path.rsplit_once('.').unwrap_or(("", path));
+                        in_package(fdir, package)
+                            && (stem(callee.path) == last || last == method || last == "*")
+                    })
+                })
             }
-            Language::Dart => imports
-                .iter()
-                .flat_map(|(path, _)| self.dart_library(dir, path))
-                .collect(),
+            Language::Dart => {
+                let visible: BTreeSet<usize> = imports
+                    .iter()
+                    .flat_map(|(path, _)| self.dart_library(dir, path))
+                    .collect();
+                self.unique(method, |fi| fi != file && visible.contains(&fi))
+            }
             Language::Rust => {
                 // `mod x;` siblings and `use crate::a::b` paths, by the module a call names.
                 let module = root.map(|r| r.rsplit("::").next().unwrap_or(r));
@@ -434,39 +446,37 @@ impl<'r, 'a> Resolver<'r, 'a> {
                         names.extend(segments.iter().rev().nth(1));
                     }
                 }
-                self.files
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| {
-                        f.summary.language == Language::Rust
-                            && names.iter().any(|n| {
-                                stem(f.path) == *n
-                                    || (stem(f.path) == "mod" && parent(f.path).ends_with(n))
-                            })
-                    })
-                    .map(|(i, _)| i)
-                    .collect()
+                self.unique(method, |fi| {
+                    let f = &self.files[fi];
+                    fi != file
+                        && f.summary.language == Language::Rust
+                        && names.iter().any(|n| {
+                            stem(f.path) == *n
+                                || (stem(f.path) == "mod" && parent(f.path).ends_with(n))
+                        })
+                })
             }
             // Swift and Objective-C see every name of their module (the unit).
-            Language::Swift | Language::Objc => (0..self.files.len())
-                .filter(|&i| {
-                    i != file
-                        && matches!(
-                            self.files[i].summary.language,
-                            Language::Swift | Language::Objc
-                        )
-                })
-                .collect(),
+            Language::Swift | Language::Objc => self.unique(method, |fi| {
+                fi != file
+                    && matches!(
+                        self.files[fi].summary.language,
+                        Language::Swift | Language::Objc
+                    )
+            }),
         }
     }
 
-    fn same_language_in(&self, dir: &str, language: Language) -> Vec<usize> {
-        self.files
+    /// The one function named `method` (by its name, or its last `.` segment) in a file
+    /// `visible` accepts; none when no function or several do.
+    fn unique(&self, method: &str, visible: impl Fn(usize) -> bool) -> Option<FnRef> {
+        let mut found = self
+            .by_name
+            .get(method)?
             .iter()
-            .enumerate()
-            .filter(|(_, f)| parent(f.path) == dir && f.summary.language == language)
-            .map(|(i, _)| i)
-            .collect()
+            .filter(|(fi, _)| visible(*fi));
+        let first = found.next()?;
+        found.next().is_none().then_some(*first)
     }
 
     /// A JS module specifier's file: relative to the importer, or an app-root alias
@@ -501,20 +511,23 @@ impl<'r, 'a> Resolver<'r, 'a> {
         if !alias.contains('/') || alias.starts_with('@') {
             return Vec::new();
         }
-        let found: Vec<usize> = self
-            .files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| {
-                EXTENSIONS.iter().any(|e| {
-                    let tail = format!("{alias}{e}");
-                    f.path == tail || f.path.ends_with(&format!("/{tail}"))
+        self.remembered(format!("js:{alias}"), || {
+            let found: Vec<usize> = self
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    EXTENSIONS.iter().any(|e| {
+                        f.path
+                            .strip_suffix(e)
+                            .is_some_and(|p| ends_with_segments(p, alias))
+                    })
                 })
-            })
-            .map(|(i, _)| i)
-            .collect();
-        // An alias that names several files is no import we can follow.
-        if found.len() == 1 { found } else { Vec::new() }
+                .map(|(i, _)| i)
+                .collect();
+            // An alias that names several files is no import we can follow.
+            if found.len() == 1 { found } else { Vec::new() }
+        })
     }
 
     /// A Dart import's library: relative to the importer, or `package:<name>/x.dart`
@@ -530,37 +543,43 @@ impl<'r, 'a> Resolver<'r, 'a> {
             None if !path.contains(':') => super::join_dir(dir, path),
             None => return Vec::new(),
         };
-        self.files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.path == target || f.path.ends_with(&format!("/{target}")))
-            .map(|(i, _)| i)
-            .take(1)
-            .collect()
+        self.remembered(format!("dart:{target}"), || {
+            self.files
+                .iter()
+                .position(|f| ends_with_segments(f.path, &target))
+                .into_iter()
+                .collect()
+        })
+    }
+
+    fn remembered(&self, key: String, find: impl FnOnce() -> Vec<usize>) -> Vec<usize> {
+        if let Some(found) = self.modules.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = find();
+        self.modules.borrow_mut().insert(key, found.clone());
+        found
     }
 }
 
-/// The one function of `files` a call of `method` names (by its name, or its last
-/// `.` segment); none when no function or several do.
-fn unique(files: &[SummaryFile], candidates: &[usize], method: &str) -> Option<FnRef> {
-    let mut found: Option<FnRef> = None;
-    let mut seen = BTreeSet::new();
-    for &fi in candidates {
-        if !seen.insert(fi) {
-            continue;
-        }
-        let Some(file) = files.get(fi) else { continue };
-        for (gi, f) in file.summary.functions.iter().enumerate() {
-            let name = f.name.rsplit('.').next().unwrap_or(&f.name);
-            if name == method && f.name != "<top>" {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some((fi, gi));
-            }
+/// `path` is `tail`, or ends with `/tail`.
+fn ends_with_segments(path: &str, tail: &str) -> bool {
+    path.strip_suffix(tail)
+        .is_some_and(|head| head.is_empty() || head.ends_with('/'))
+}
+
+/// A file in folder `dir` belongs to the Kotlin/Java `package` (dots) when the folder
+/// ends with the package's segments.
+fn in_package(dir: &str, package: &str) -> bool {
+    let mut dir_segments = dir.rsplit('/');
+    let mut wanted = package.rsplit('.');
+    loop {
+        match (wanted.next(), dir_segments.next()) {
+            (None, _) => return true,
+            (Some(w), Some(d)) if w == d => {}
+            _ => return false,
         }
     }
-    found
 }
 
 fn parent(path: &str) -> &str {
