@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
+use crate::extract::analyze::summary::{Carried, Carrier, FunctionSummary};
 use crate::extract::{self, FileInput};
 use crate::link::{self, AnalysedFile, Facts};
 use crate::model::{FileFacts, FileProblem, InlineAllow, Location};
@@ -196,29 +197,56 @@ fn summarise_hops(
     mut results: Vec<(String, FileKind, FileOutcome)>,
     catalog: &Catalog,
 ) -> Vec<(String, FileKind, FileOutcome)> {
-    let mut needles: Vec<String> = Vec::new();
-    let known = |results: &[(String, FileKind, FileOutcome)], needles: &mut Vec<String>| {
-        for (path, _, outcome) in results {
-            let FileOutcome::Analysed(facts, _) = outcome else {
-                continue;
-            };
-            let Some(summary) = &facts.summary else {
-                continue;
-            };
-            let stem = Path::new(path)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned());
-            let names = summary.functions.iter().map(|f| f.name.clone());
-            for name in stem.into_iter().chain(names) {
-                if name.len() >= 3 && !needles.contains(&name) {
-                    needles.push(name);
+    // Every capability read passes the prefilter, so if no summary holds one, no value
+    // can cross a file and no hop is worth a parse.
+    let any_source = results.iter().any(|(_, _, outcome)| {
+        matches!(outcome, FileOutcome::Analysed(facts, _)
+            if facts.summary.as_ref().is_some_and(|s| s.functions.iter().any(reads_capability)))
+    });
+    if !any_source {
+        return results;
+    }
+    let mut needles = Needles::default();
+    let known = |results: &[(String, FileKind, FileOutcome)], needles: &mut Needles| {
+        // A function can be a hop only if it carries something: it sends a value to an
+        // SDK, returns a capability read, or calls such a function. Names of functions
+        // that do neither (most of an app) would make nearly every file a candidate.
+        for _ in 0..=MAX_HOPS_IN_FILES {
+            let before = needles.words.len();
+            for (path, _, outcome) in results {
+                let FileOutcome::Analysed(facts, _) = outcome else {
+                    continue;
+                };
+                let Some(summary) = &facts.summary else {
+                    continue;
+                };
+                let live: Vec<String> = summary
+                    .functions
+                    .iter()
+                    .filter(|f| carries(f, &needles.methods))
+                    .map(|f| f.name.clone())
+                    .collect();
+                if live.is_empty() {
+                    continue;
                 }
+                let stem = Path::new(path)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned());
+                for name in stem.into_iter().chain(live) {
+                    needles.add(name);
+                }
+            }
+            if needles.words.len() == before {
+                break;
             }
         }
     };
     known(&results, &mut needles);
     for _ in 0..HOP_ROUNDS {
-        let Ok(matcher) = aho_corasick::AhoCorasick::new(&needles) else {
+        if needles.words.is_empty() {
+            break;
+        }
+        let Ok(matcher) = aho_corasick::AhoCorasick::new(&needles.words) else {
             break;
         };
         let hops: Vec<usize> = results
@@ -254,18 +282,67 @@ fn summarise_hops(
         if summaries.is_empty() {
             break;
         }
-        let before = needles.len();
+        let before = needles.words.len();
         for (i, summary) in summaries {
             if let FileOutcome::Analysed(facts, _) = &mut results[i].2 {
                 facts.summary = summary;
             }
         }
         known(&results, &mut needles);
-        if needles.len() == before {
+        if needles.words.len() == before {
             break;
         }
     }
     results
+}
+
+/// Rounds of "calls a function that carries" followed inside the files already summarised.
+const MAX_HOPS_IN_FILES: usize = 6;
+
+/// Names that make a rejected file worth summarising: stems of files and names of
+/// functions that may carry a capability value.
+#[derive(Default)]
+struct Needles {
+    words: Vec<String>,
+    /// Function names' last `.` segment, as calls spell them.
+    methods: std::collections::HashSet<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Needles {
+    fn add(&mut self, name: String) {
+        if name.len() < 3 || !self.seen.insert(name.clone()) {
+            return;
+        }
+        self.methods
+            .insert(name.rsplit('.').next().unwrap_or(&name).to_owned());
+        self.words.push(name);
+    }
+}
+
+/// Whether a summarised function may carry a capability value across files: it hands a
+/// parameter to an SDK, returns a capability read, or calls a function in `methods`.
+fn carries(function: &FunctionSummary, methods: &std::collections::HashSet<String>) -> bool {
+    function
+        .sinks
+        .iter()
+        .any(|s| matches!(s.carried.carrier, Carrier::Param(_)))
+        || function
+            .returns
+            .iter()
+            .any(|r| matches!(r.carrier, Carrier::Source { .. } | Carrier::Field { .. }))
+        || function.calls.iter().any(|c| methods.contains(&c.method))
+}
+
+/// Whether a summarised function reads a capability (directly or through a field).
+fn reads_capability(function: &FunctionSummary) -> bool {
+    let read = |c: &Carried| matches!(c.carrier, Carrier::Source { .. } | Carrier::Field { .. });
+    function.returns.iter().any(read)
+        || function.sinks.iter().any(|s| read(&s.carried))
+        || function
+            .calls
+            .iter()
+            .any(|c| c.args.iter().flatten().any(read))
 }
 
 /// Whether `text[start..end]` is a whole identifier (not part of a longer one).

@@ -511,17 +511,14 @@ fn yaml_alias_bomb_policy_exits_2_quickly_with_a_diagnostic() {
     }
     bomb.push_str("sdks:\n  allow: *i\n");
     write(root, "privlint.yaml", &bomb);
-    let run = run_in(root, &["scan", "."], Duration::from_secs(5));
+    // The budget is a count of expanded nodes (peak memory is checked by `run_in`); the
+    // time limit only catches a hang, since a wall-clock bound fails on a loaded machine.
+    let run = run_in(root, &["scan", "."], Duration::from_secs(60));
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.contains("privlint.yaml"),
         "no diagnostic:\n{}",
         run.stderr
-    );
-    assert!(
-        run.elapsed < Duration::from_secs(3),
-        "took {:?}",
-        run.elapsed
     );
 }
 
@@ -1469,4 +1466,88 @@ fn trees_just_under_the_depth_budget_are_analysed_without_stack_overflow() {
         );
     }
     assert_normal_finding(&run);
+}
+
+#[test]
+fn long_call_chains_with_long_arguments_cost_bounded_memory() {
+    // Every call of a chain keeps its receiver's text: uncut, a 1,000-call chain whose
+    // calls each carry a 1,500-byte string holds ~750 MB of receiver text.
+    let dir = tempdir();
+    let root = dir.path();
+    normal_app(root);
+    let link = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("\n    .c(\"{i}{}\")", "x".repeat(1_500)))
+            .collect()
+    };
+    let files = [
+        (
+            "kt/Chain.kt",
+            format!(
+                "import com.appsflyer.AppsFlyerLib\nfun f() {{ val x = b{} }}\n",
+                link(1_000)
+            ),
+        ),
+        (
+            "java/Chain.java",
+            format!(
+                "import com.adjust.sdk.Adjust;\nclass A {{ void f() {{ Object x = b{}; }} }}\n",
+                link(1_000)
+            ),
+        ),
+        (
+            "js/chain.js",
+            format!(
+                "import a from 'react-native-appsflyer';\nconst x = b{};\n",
+                link(1_000)
+            ),
+        ),
+        (
+            "swift/Chain.swift",
+            format!(
+                "import AppsFlyerLib\nfunc f() {{ let x = b{} }}\n",
+                link(1_000)
+            ),
+        ),
+        (
+            "dart/chain.dart",
+            format!(
+                "import 'package:appsflyer_sdk/appsflyer_sdk.dart';\nvoid f() {{ var x = b{}; }}\n",
+                link(1_000)
+            ),
+        ),
+        (
+            "rust/src/main.rs",
+            format!(
+                "use appsflyer::Client;\nfn main() {{ let x = b{}; }}\n",
+                link(1_000)
+            ),
+        ),
+    ];
+    for (rel, text) in &files {
+        write(root, rel, text);
+    }
+    write(
+        root,
+        "rust/Cargo.toml",
+        "[package]\nname = \"chain\"\nversion = \"0.1.0\"\n",
+    );
+    let run = scan_json(root, &[], Duration::from_secs(120));
+    assert_normal_finding(&run);
+    assert_eq!(
+        run.json()["summary"]["files_skipped"].as_u64(),
+        Some(0),
+        "every chain must be read:\n{}",
+        run.stdout
+    );
+    let findings = run.findings();
+    for (rel, _) in &files {
+        assert!(
+            !findings
+                .get(*rel)
+                .is_some_and(|f| f.iter().any(|c| c == "PL900")),
+            "{rel} should be analysed, not PL900:\n{}",
+            run.stdout
+        );
+    }
 }

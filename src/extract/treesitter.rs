@@ -99,12 +99,35 @@ pub fn text<'a>(node: Node, source: &'a str) -> &'a str {
     source.get(node.byte_range()).unwrap_or("")
 }
 
-/// The node's text with all whitespace removed, for receiver comparisons.
+/// Longest node text [`compact`] reads whole; of a longer one it keeps the first and
+/// last [`COMPACT_KEEP`] bytes around a `…`. Each call of a chain thousands of calls long
+/// compacts its receiver, so uncut, text and memory grow with the square of the chain.
+/// Receivers are compared by their root, their last segment and short spellings, which
+/// the cut keeps.
+pub const COMPACT_MAX: usize = 4096;
+const COMPACT_KEEP: usize = 1024;
+
+/// The node's text with all whitespace removed, for receiver comparisons (see
+/// [`COMPACT_MAX`] for very long texts).
 pub fn compact(node: Node, source: &str) -> String {
-    text(node, source)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let whole = text(node, source);
+    let squeeze = |part: &str| -> String { part.chars().filter(|c| !c.is_whitespace()).collect() };
+    if whole.len() <= COMPACT_MAX {
+        return squeeze(whole);
+    }
+    let mut head_end = COMPACT_KEEP;
+    while !whole.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let mut tail_start = whole.len() - COMPACT_KEEP;
+    while !whole.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    format!(
+        "{}…{}",
+        squeeze(&whole[..head_end]),
+        squeeze(&whole[tail_start..])
+    )
 }
 
 /// The 1-based location of the node's start.

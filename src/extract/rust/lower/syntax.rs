@@ -58,59 +58,124 @@ pub(super) fn lit_span(lit: &Lit) -> Option<Span> {
     })
 }
 
+/// Longest receiver text kept: a longer one (a builder chain thousands of calls long)
+/// is cut and ends in `…`. Every call of such a chain renders its receiver, so without
+/// the cut text and memory grow with the square of the chain. Receivers are compared by
+/// their root and short spellings, which the cut keeps.
+pub(super) const MAX_RENDERED: usize = 1024;
+
 /// Compact text of an expression (no whitespace), for receivers: paths, fields and
-/// calls are spelled out; anything else is `_`.
+/// calls are spelled out; anything else is `_`. At most [`MAX_RENDERED`] bytes (+ `…`).
 pub(super) fn render(expr: &Expr) -> String {
+    let mut out = String::new();
+    if render_into(expr, &mut out).is_err() {
+        let mut cut = MAX_RENDERED.min(out.len());
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// The text is longer than [`MAX_RENDERED`]; rendering stopped.
+struct TooLong;
+
+fn push(out: &mut String, text: &str) -> Result<(), TooLong> {
+    out.push_str(text);
+    if out.len() > MAX_RENDERED {
+        Err(TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+fn render_list(args: &Punctuated<Expr, Token![,]>, out: &mut String) -> Result<(), TooLong> {
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            push(out, ",")?;
+        }
+        render_into(arg, out)?;
+    }
+    Ok(())
+}
+
+fn render_into(expr: &Expr, out: &mut String) -> Result<(), TooLong> {
     match expr {
         Expr::Path(p) => {
-            let mut out = if p.path.leading_colon.is_some() {
-                "::".to_string()
-            } else {
-                String::new()
-            };
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            out.push_str(&segments.join("::"));
-            out
+            if p.path.leading_colon.is_some() {
+                push(out, "::")?;
+            }
+            for (i, segment) in p.path.segments.iter().enumerate() {
+                if i > 0 {
+                    push(out, "::")?;
+                }
+                push(out, &segment.ident.to_string())?;
+            }
+            Ok(())
         }
-        Expr::Field(f) => format!("{}.{}", render(&f.base), member_name(&f.member)),
+        Expr::Field(f) => {
+            render_into(&f.base, out)?;
+            push(out, ".")?;
+            push(out, &member_name(&f.member))
+        }
         Expr::MethodCall(m) => {
-            let args: Vec<String> = m.args.iter().map(render).collect();
-            format!("{}.{}({})", render(&m.receiver), m.method, args.join(","))
+            render_into(&m.receiver, out)?;
+            push(out, ".")?;
+            push(out, &m.method.to_string())?;
+            push(out, "(")?;
+            render_list(&m.args, out)?;
+            push(out, ")")
         }
         Expr::Call(c) => {
-            let args: Vec<String> = c.args.iter().map(render).collect();
-            format!("{}({})", render(&c.func), args.join(","))
+            render_into(&c.func, out)?;
+            push(out, "(")?;
+            render_list(&c.args, out)?;
+            push(out, ")")
         }
-        Expr::Paren(p) => format!("({})", render(&p.expr)),
-        Expr::Reference(r) => format!("&{}", render(&r.expr)),
-        Expr::Try(t) => format!("{}?", render(&t.expr)),
-        Expr::Await(a) => format!("{}.await", render(&a.base)),
-        Expr::Index(i) => format!("{}[{}]", render(&i.expr), render(&i.index)),
+        Expr::Paren(p) => {
+            push(out, "(")?;
+            render_into(&p.expr, out)?;
+            push(out, ")")
+        }
+        Expr::Reference(r) => {
+            push(out, "&")?;
+            render_into(&r.expr, out)
+        }
+        Expr::Try(t) => {
+            render_into(&t.expr, out)?;
+            push(out, "?")
+        }
+        Expr::Await(a) => {
+            render_into(&a.base, out)?;
+            push(out, ".await")
+        }
+        Expr::Index(i) => {
+            render_into(&i.expr, out)?;
+            push(out, "[")?;
+            render_into(&i.index, out)?;
+            push(out, "]")
+        }
         Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => s.token().to_string(),
-            Lit::Int(i) => i.token().to_string(),
-            Lit::Float(f) => f.token().to_string(),
-            Lit::Bool(b) => b.value.to_string(),
-            Lit::Char(c) => c.token().to_string(),
-            _ => "_".to_string(),
+            Lit::Str(s) => push(out, &s.token().to_string()),
+            Lit::Int(i) => push(out, &i.token().to_string()),
+            Lit::Float(f) => push(out, &f.token().to_string()),
+            Lit::Bool(b) => push(out, &b.value.to_string()),
+            Lit::Char(c) => push(out, &c.token().to_string()),
+            _ => push(out, "_"),
         },
         Expr::Macro(m) => {
-            let segments: Vec<String> = m
-                .mac
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            format!("{}!(..)", segments.join("::"))
+            for (i, segment) in m.mac.path.segments.iter().enumerate() {
+                if i > 0 {
+                    push(out, "::")?;
+                }
+                push(out, &segment.ident.to_string())?;
+            }
+            push(out, "!(..)")
         }
-        Expr::Unary(u) => render(&u.expr),
-        Expr::Cast(c) => render(&c.expr),
-        _ => "_".to_string(),
+        Expr::Unary(u) => render_into(&u.expr, out),
+        Expr::Cast(c) => render_into(&c.expr, out),
+        _ => push(out, "_"),
     }
 }
