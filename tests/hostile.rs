@@ -26,7 +26,6 @@ struct Run {
     code: i32,
     stdout: String,
     stderr: String,
-    elapsed: Duration,
     peak_rss_mib: u64,
 }
 
@@ -110,7 +109,6 @@ fn run_with(mut launcher: Command, cwd: &Path, args: &[&str], limit: Duration) -
         code: status.code().unwrap_or(-1),
         stdout,
         stderr,
-        elapsed: started.elapsed(),
         peak_rss_mib: peak_kib / 1024,
     };
     assert!(
