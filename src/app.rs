@@ -332,6 +332,9 @@ fn inventory_command(
         InventoryFormat::Markdown => {
             report::markdown::write_inventory(&analysis.facts.units, &catalog, &mut buffer)
         }
+        InventoryFormat::Cyclonedx => {
+            report::cyclonedx::write(&analysis.facts.units, &catalog, &mut buffer)
+        }
     }
     .map_err(io_failure)?;
     deliver(args.output.as_deref(), &buffer, &[], out)?;

@@ -214,6 +214,8 @@ pub enum InventoryFormat {
     Markdown,
     /// One line per app, SDK and capability.
     Concise,
+    /// A CycloneDX 1.5 JSON SBOM of each app's SDKs (docs/json-output.md).
+    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,8 @@
 //! Extractors produce [`FileFacts`]; the linker turns them into app units and ties;
 //! rules turn those into findings (see `crate::finding`).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// A place in a scanned file. Paths are relative to the scan root, with `/`;
@@ -158,6 +160,12 @@ pub struct Resolution {
     pub via: Vec<String>,
     /// The resolved version, when the lockfile gives one.
     pub version: Option<String>,
+    /// Every package of the lockfile graph that pulls this one in, mapped to its
+    /// dependency one step closer to it (a shortest path), so the linker can walk from
+    /// each workspace's own dependencies (`crate::link::workspaces`). Internal: empty
+    /// for formats whose graph is not read per workspace, and never part of an output.
+    #[serde(skip)]
+    pub toward: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -274,6 +282,10 @@ pub enum Marker {
     /// `XCSwiftPackageProductDependency`, XcodeGen `dependencies`, Package.swift
     /// `.product(name:package:)`); `url` as written.
     SwiftPackageProducts { url: String, products: Vec<String> },
+    /// The npm packages a package.json declares for shipping (`dependencies`,
+    /// `optionalDependencies`, `peerDependencies`), sorted: the roots from which a
+    /// workspace's share of a shared lockfile is walked.
+    NpmDependencies { names: Vec<String> },
 }
 
 /// A located project marker.

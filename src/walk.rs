@@ -72,6 +72,8 @@ pub enum FileKind {
     YarnLock,
     /// `pnpm-lock.yaml`.
     PnpmLock,
+    /// `bun.lock` (Bun's text lockfile).
+    BunLock,
     /// `gradle.lockfile`, `settings-gradle.lockfile`.
     GradleLockfile,
     CargoLock,
@@ -80,7 +82,7 @@ pub enum FileKind {
 impl FileKind {
     /// Every kind, for the registry's completeness test.
     #[cfg(test)]
-    pub const ALL: [FileKind; 40] = [
+    pub const ALL: [FileKind; 41] = [
         FileKind::AndroidManifest,
         FileKind::GradleBuild,
         FileKind::GradleSettings,
@@ -119,6 +121,7 @@ impl FileKind {
         FileKind::NpmLock,
         FileKind::YarnLock,
         FileKind::PnpmLock,
+        FileKind::BunLock,
         FileKind::GradleLockfile,
         FileKind::CargoLock,
     ];

@@ -1,5 +1,5 @@
-//! package.json, Expo app.json, HTML, pubspec.yaml/.lock, Cargo.toml, Tauri config
-//! and capability files.
+//! package.json and the npm, Yarn, pnpm and Bun lockfiles, Expo app.json, HTML,
+//! pubspec.yaml/.lock, Cargo.toml, Tauri config and capability files.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,6 +8,10 @@ include!("common.rs");
 
 const KINDS: &[(FileKind, &str)] = &[
     (FileKind::PackageJson, "package.json"),
+    (FileKind::NpmLock, "package-lock.json"),
+    (FileKind::YarnLock, "yarn.lock"),
+    (FileKind::PnpmLock, "pnpm-lock.yaml"),
+    (FileKind::BunLock, "bun.lock"),
     (FileKind::ExpoConfig, "app.json"),
     (FileKind::Html, "public/index.html"),
     (FileKind::Pubspec, "pubspec.yaml"),

@@ -231,6 +231,31 @@ pub(super) fn check(catalog: &Catalog) -> Vec<CatalogProblem> {
                 ));
             }
         }
+        for umbrella in &sdk.umbrellas {
+            let optional = |module: &str| {
+                catalog
+                    .optional_edges()
+                    .any(|edge| edge == (umbrella.npm.as_str(), module))
+            };
+            if umbrella.modules.is_empty() || umbrella.examples.matches.is_empty() {
+                say(format!(
+                    "SDK `{}`: umbrella `{}` needs `modules` and `examples.match`",
+                    sdk.id, umbrella.npm
+                ));
+            }
+            for ex in umbrella.examples.matches.iter().filter(|m| !optional(m.as_str())) {
+                say(format!(
+                    "SDK `{}`: umbrella `{}` example `{ex}` is not one of its optional modules",
+                    sdk.id, umbrella.npm
+                ));
+            }
+            for ex in umbrella.examples.no_match.iter().filter(|m| optional(m.as_str())) {
+                say(format!(
+                    "SDK `{}`: umbrella `{}` no_match example `{ex}` is an optional module",
+                    sdk.id, umbrella.npm
+                ));
+            }
+        }
         if sdk.examples.matches.is_empty() {
             say(format!("SDK `{}` has no `examples.match`", sdk.id));
         }

@@ -102,10 +102,31 @@ pub struct SdkDef {
     /// SDK calls whose arguments leave the app (sinks for `flow` ties).
     #[serde(default)]
     pub sinks: Vec<Sink>,
+    /// Packages that depend on this SDK's packages as optional modules of their own.
+    #[serde(default)]
+    pub umbrellas: Vec<Umbrella>,
     /// Self-test: `kind:value` identifiers that must (and must not) resolve to this SDK.
     pub examples: Examples,
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+/// A modular umbrella package (the `firebase` npm package) that depends on every module
+/// of its vendor, while a bundler ships a module only when the app imports it (which the
+/// source scan sees). A lockfile edge from the umbrella to one of `modules` is therefore
+/// no evidence that the module ships.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Umbrella {
+    /// The umbrella's npm name.
+    pub npm: String,
+    /// Its modules that carry this SDK (npm names, as its lockfile entries list them).
+    pub modules: Vec<String>,
+    /// Where the "ships only when imported" fact comes from.
+    pub source: String,
+    /// Self-test: npm names of the SDK's that must be among `modules`, and names that must
+    /// not (the umbrella's other, shipped, dependencies).
+    pub examples: Examples,
 }
 
 /// Identifiers of an SDK per ecosystem. Every list may be empty.

@@ -3,7 +3,7 @@
 //! in. Readers build a [`LockGraph`]; [`LockGraph::report`] turns its catalog SDKs into
 //! located, resolved `SdkPresence` evidence.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use crate::catalog::IdKind;
 use crate::extract::FileInput;
@@ -55,31 +55,25 @@ impl LockGraph {
         self.knows_direct = true;
     }
 
+    /// Dependency edges by package, without the `skip`ped ones.
+    fn edges(&self, skip: &HashSet<(&str, &str)>) -> Edges<'_> {
+        let mut edges: Edges = BTreeMap::new();
+        for p in &self.packages {
+            let from = p.name.as_str();
+            edges.entry(from).or_default().extend(
+                p.dependencies
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|to| !skip.contains(&(from, *to))),
+            );
+        }
+        edges
+    }
+
     /// For each package reachable from `roots`, the package that first reaches it
     /// (breadth first, so chains are shortest); roots map to `None`.
     fn parents(&self, roots: &BTreeSet<String>) -> BTreeMap<String, Option<String>> {
-        let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for p in &self.packages {
-            edges
-                .entry(p.name.as_str())
-                .or_default()
-                .extend(p.dependencies.iter().map(String::as_str));
-        }
-        let mut parent: BTreeMap<String, Option<String>> = BTreeMap::new();
-        let mut queue: VecDeque<&str> = VecDeque::new();
-        for root in roots {
-            parent.insert(root.clone(), None);
-            queue.push_back(root);
-        }
-        while let Some(name) = queue.pop_front() {
-            for &next in edges.get(name).map(Vec::as_slice).unwrap_or(&[]) {
-                if !parent.contains_key(next) {
-                    parent.insert(next.to_string(), Some(name.to_string()));
-                    queue.push_back(next);
-                }
-            }
-        }
-        parent
+        parents(&self.edges(&HashSet::new()), roots)
     }
 
     /// The packages the app's shipped dependencies reach, each with its parent.
@@ -103,9 +97,26 @@ impl LockGraph {
     }
 
     /// Push one resolved `SdkPresence` per catalog SDK entry that ships.
+    ///
+    /// An umbrella's edge to one of its optional modules (catalog `umbrellas`) does not
+    /// ship the module: a package reached only through such edges is no evidence. For
+    /// npm, each entry also records every package that pulls it in (`toward`), so the
+    /// linker can give each workspace of a monorepo only what its own packages reach.
     pub fn report(&self, input: &FileInput, kind: IdKind, facts: &mut FileFacts) {
-        let shipped = self.shipped();
-        let dev_only = self.parents(&self.dev_direct);
+        let optional: HashSet<(&str, &str)> = if kind == IdKind::Npm {
+            input.catalog.optional_edges().collect()
+        } else {
+            HashSet::new()
+        };
+        let edges = self.edges(&optional);
+        let shipped = parents(&edges, &self.direct);
+        let through_umbrellas = if optional.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.parents(&self.direct)
+        };
+        let dev_only = parents(&edges, &self.dev_direct);
+        let mut dependents: Option<Edges> = None;
         for package in &self.packages {
             let Some(sdk) = input.catalog.lookup(kind, &package.name) else {
                 continue;
@@ -115,17 +126,18 @@ impl LockGraph {
             if package.dev || (!reached && dev_only.contains_key(&package.name)) {
                 continue;
             }
-            let (direct, via) = self.resolve(&shipped, &package.name);
-            // A vendor's umbrella package (`firebase` → `@firebase/analytics`) ships one
-            // of its modules only when the app imports that module, which the source
-            // scan sees; bundlers leave the others out. Reached only that way, the
-            // module is no evidence.
-            let umbrella = via
-                .first()
-                .is_some_and(|root| same_vendor(root, &package.name));
-            if kind == IdKind::Npm && direct == Some(false) && umbrella {
+            // Only an umbrella reaches it: it ships when imported, which the source
+            // scan sees.
+            if !reached && through_umbrellas.contains_key(&package.name) {
                 continue;
             }
+            let (direct, via) = self.resolve(&shipped, &package.name);
+            let toward = if kind == IdKind::Npm {
+                let dependents = dependents.get_or_insert_with(|| reverse(&edges));
+                toward(dependents, &package.name)
+            } else {
+                BTreeMap::new()
+            };
             let version = package.version.clone();
             // The chain stays out of the detail: findings hash it into their identity.
             let detail = match &version {
@@ -140,20 +152,65 @@ impl LockGraph {
                     direct,
                     via,
                     version,
+                    toward,
                 },
             );
         }
     }
 }
 
-/// Whether npm package `name` is a module of `umbrella`'s vendor: `@firebase/analytics`
-/// of `firebase` or of `@firebase/app`.
-fn same_vendor(umbrella: &str, name: &str) -> bool {
-    let vendor = |n: &str| -> String {
-        let n = n.strip_prefix('@').unwrap_or(n);
-        n.split('/').next().unwrap_or(n).to_string()
-    };
-    name.starts_with('@') && vendor(umbrella) == vendor(name)
+/// The package a lockfile evidence's `detail` names (`name` or `name version`).
+pub fn package_of(detail: &str) -> &str {
+    detail.split_whitespace().next().unwrap_or(detail)
+}
+
+type Edges<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+
+/// For each package reachable from `roots` over `edges`, the package that first reaches
+/// it (breadth first, so chains are shortest); roots map to `None`.
+fn parents(edges: &Edges, roots: &BTreeSet<String>) -> BTreeMap<String, Option<String>> {
+    let mut parent: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    for root in roots {
+        parent.insert(root.clone(), None);
+        queue.push_back(root);
+    }
+    while let Some(name) = queue.pop_front() {
+        for &next in edges.get(name).map(Vec::as_slice).unwrap_or(&[]) {
+            if !parent.contains_key(next) {
+                parent.insert(next.to_string(), Some(name.to_string()));
+                queue.push_back(next);
+            }
+        }
+    }
+    parent
+}
+
+/// The edges turned around: package → the packages that depend on it.
+fn reverse<'a>(edges: &Edges<'a>) -> Edges<'a> {
+    let mut out: Edges = BTreeMap::new();
+    for (&from, tos) in edges {
+        for &to in tos {
+            out.entry(to).or_default().push(from);
+        }
+    }
+    out
+}
+
+/// Every package that pulls `name` in, mapped to its dependency one step closer to
+/// `name` on a shortest path (breadth first over `dependents`).
+fn toward(dependents: &Edges, name: &str) -> BTreeMap<String, String> {
+    let mut next: BTreeMap<String, String> = BTreeMap::new();
+    let mut queue: VecDeque<&str> = VecDeque::from([name]);
+    while let Some(at) = queue.pop_front() {
+        for &dependent in dependents.get(at).map(Vec::as_slice).unwrap_or(&[]) {
+            if dependent != name && !next.contains_key(dependent) {
+                next.insert(dependent.to_string(), at.to_string());
+                queue.push_back(dependent);
+            }
+        }
+    }
+    next
 }
 
 /// The chain from a root down to `name`'s parent, or empty when nothing reaches it.
@@ -184,17 +241,6 @@ pub fn npm_name(descriptor: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_module_belongs_to_its_vendors_umbrella_and_no_other() {
-        assert!(same_vendor("firebase", "@firebase/analytics"));
-        assert!(same_vendor("@firebase/app", "@firebase/analytics"));
-        assert!(!same_vendor(
-            "@acme/telemetry",
-            "@amplitude/analytics-react-native"
-        ));
-        assert!(!same_vendor("firebase", "firebase-tools"));
-    }
 
     fn package(name: &str, deps: &[&str]) -> LockedPackage {
         LockedPackage {

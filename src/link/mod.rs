@@ -12,6 +12,7 @@ mod shipped;
 pub mod test_code;
 mod ties;
 mod units;
+mod workspaces;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,6 +26,7 @@ use crate::walk::FileKind;
 
 use shipped::Shipped;
 use units::Layout;
+use workspaces::Workspaces;
 
 /// One analysed file, as the linker sees it.
 pub struct AnalysedFile {
@@ -138,6 +140,7 @@ pub struct Facts {
 pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
     let layout = Layout::discover(files);
     let shipped = Shipped::collect(files, &layout);
+    let workspaces = Workspaces::collect(files, &layout);
     let mut units: BTreeMap<String, AppUnit> = BTreeMap::new();
     for file in files {
         for root in layout.units_of(&file.path, file.kind) {
@@ -164,7 +167,7 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
                 .evidence
                 .iter()
                 .filter(|e| !test_code && shipped.keeps(file, e, &root, catalog))
-                .cloned()
+                .filter_map(|e| workspaces.attribute(file, e, &root))
                 .collect();
             add_evidence(unit, &kept);
         }

@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod concise;
+pub mod cyclonedx;
 pub mod github;
 pub mod human;
 pub mod inventory;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::Report;
 use crate::finding::{Finding, Severity};
 use crate::link::Tie;
-use crate::model::Location;
+use crate::model::{Location, Resolution};
 use crate::rules::Rule;
 
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -174,6 +174,15 @@ fn result(report: &Report, f: &Finding) -> Value {
     if let Some(tie) = f.tie {
         properties.insert("tie".into(), json!(tie.as_str()));
     }
+    // An SDK a lockfile resolves: declared or pulled in, and by which packages.
+    if let Some(resolution) = resolution_at(report, f) {
+        if let Some(direct) = resolution.direct {
+            properties.insert("direct".into(), json!(direct));
+        }
+        if !resolution.via.is_empty() {
+            properties.insert("via".into(), json!(resolution.via));
+        }
+    }
     if !properties.is_empty() {
         result["properties"] = Value::Object(properties);
     }
@@ -181,6 +190,19 @@ fn result(report: &Report, f: &Finding) -> Value {
         result["codeFlows"] = json!([flow]);
     }
     result
+}
+
+/// The lockfile resolution of the SDK dependency a finding points at.
+fn resolution_at<'a>(report: &'a Report, f: &Finding) -> Option<&'a Resolution> {
+    let sdk = f.sdk.as_deref()?;
+    report
+        .units
+        .iter()
+        .filter_map(|u| u.sdks.get(sdk))
+        .flatten()
+        .find(|e| e.at == f.at && e.resolution.is_some())?
+        .resolution
+        .as_deref()
 }
 
 /// The tie a finding reports: same SDK, capability, kind and sink.
@@ -440,6 +462,54 @@ mod tests {
         finding.tie = None;
         let log = render(&[finding], &[unit_with_tie()]);
         assert!(log["runs"][0]["results"][0].get("codeFlows").is_none());
+    }
+
+    #[test]
+    fn a_transitive_sdk_carries_its_via_chain() {
+        use crate::model::{Evidence, EvidenceKind, Presence};
+        let at = Location::new("yarn.lock", 23, 1);
+        let mut unit = AppUnit::default();
+        unit.sdks.insert(
+            "amplitude".into(),
+            vec![Evidence {
+                at: at.clone(),
+                kind: EvidenceKind::SdkPresence {
+                    sdk: "amplitude".into(),
+                    via: Presence::Dependency,
+                },
+                detail: "@amplitude/analytics-browser 2.3.1".into(),
+                resolution: Some(Box::new(Resolution {
+                    direct: Some(false),
+                    via: vec!["@acme/telemetry".into(), "@acme/telemetry-core".into()],
+                    ..Resolution::default()
+                })),
+            }],
+        );
+        let finding = Finding {
+            rule: "unlisted-sdk",
+            code: "PL102",
+            severity: Severity::Warning,
+            message: "Amplitude is not listed".into(),
+            sdk: Some("amplitude".into()),
+            capability: None,
+            tie: None,
+            at,
+            source: None,
+            related: vec![],
+            fingerprint: "0".into(),
+        };
+        let log = render(&[finding], &[unit]);
+        let properties = &log["runs"][0]["results"][0]["properties"];
+        assert_eq!(properties["direct"], false);
+        assert_eq!(
+            properties["via"],
+            json!(["@acme/telemetry", "@acme/telemetry-core"])
+        );
+        // A finding elsewhere (an import of the same SDK) has no chain.
+        let mut elsewhere = flow_finding();
+        elsewhere.sdk = Some("amplitude".into());
+        let log = render(&[elsewhere], &[AppUnit::default()]);
+        assert!(log["runs"][0]["results"][0]["properties"].get("via").is_none());
     }
 
     #[test]

@@ -241,6 +241,7 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
                 direct,
                 via,
                 version: locked,
+                ..Resolution::default()
             },
         );
     }

@@ -105,6 +105,7 @@ pub fn extract_lock(input: &FileInput) -> FileFacts {
                 direct,
                 via: Vec::new(),
                 version: Some(version.to_string()),
+                ..Resolution::default()
             },
         );
     }

@@ -1,6 +1,7 @@
-//! JavaScript apps: npm `package.json` and lockfiles (npm, Yarn, pnpm), Expo configs, web pages, JavaScript and TypeScript
+//! JavaScript apps: npm `package.json` and lockfiles (npm, Yarn, pnpm, Bun), Expo configs, web pages, JavaScript and TypeScript
 //! sources.
 
+pub mod bun_lock;
 pub mod expo;
 pub mod html;
 pub mod lower;
@@ -66,6 +67,12 @@ pub static ECOSYSTEM: Ecosystem = Ecosystem {
             names: &[Exact("pnpm-lock.yaml")],
             platform: None,
             reader: Reader::Manifest(pnpm_lock::extract),
+        },
+        FileClaim {
+            kind: FileKind::BunLock,
+            names: &[Exact("bun.lock")],
+            platform: None,
+            reader: Reader::Manifest(bun_lock::extract),
         },
         FileClaim {
             kind: FileKind::ExpoConfig,

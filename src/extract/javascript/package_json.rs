@@ -120,6 +120,20 @@ pub fn extract(input: &FileInput) -> FileFacts {
             expo: depends_on("expo"),
         },
     );
+    // The roots of this package's share of a workspace's shared lockfile.
+    let mut declared: Vec<String> = SHIPPED_SECTIONS
+        .iter()
+        .filter_map(|section| root.get(*section).and_then(Value::as_object))
+        .flat_map(|deps| deps.keys().cloned())
+        .collect();
+    declared.sort();
+    declared.dedup();
+    if !declared.is_empty() {
+        facts.marker(
+            input.loc(1, 1),
+            Marker::NpmDependencies { names: declared },
+        );
+    }
     facts
 }
 
@@ -592,7 +606,7 @@ mod tests {
     fn marker_records_name_react_native_and_expo() {
         let catalog = test_catalog(JS_TEST_CATALOG);
         let facts = run(&catalog, APP);
-        assert_eq!(facts.markers.len(), 1);
+        assert_eq!(facts.markers.len(), 2);
         assert_eq!(facts.markers[0].at.line, 1);
         assert_eq!(
             facts.markers[0].marker,
@@ -601,6 +615,21 @@ mod tests {
                 react_native: true,
                 expo: true,
             }
+        );
+        // Shipped sections only, sorted: a workspace's roots in a shared lockfile.
+        let Marker::NpmDependencies { names } = &facts.markers[1].marker else {
+            panic!("{:?}", facts.markers[1]);
+        };
+        assert_eq!(
+            names,
+            &[
+                "@react-native-firebase/analytics",
+                "@segment/analytics-react-native",
+                "expo",
+                "expo-location",
+                "react-native",
+                "react-native-appsflyer"
+            ]
         );
     }
 
