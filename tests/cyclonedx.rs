@@ -103,10 +103,9 @@ fn property<'a>(component: &'a Value, name: &str) -> Vec<&'a str> {
 
 #[test]
 fn a_workspace_sdk_is_a_transitive_component_of_its_own_app_only() {
-    let bom: Value = serde_json::from_str(&sbom_of(
-        &repo_root().join("fixtures/lockfile-workspaces"),
-    ))
-    .expect("JSON");
+    let bom: Value =
+        serde_json::from_str(&sbom_of(&repo_root().join("fixtures/lockfile-workspaces")))
+            .expect("JSON");
     assert_eq!(bom["bomFormat"], "CycloneDX");
     assert_eq!(bom["specVersion"], "1.5");
     let apps = bom["components"].as_array().expect("apps");
@@ -119,7 +118,10 @@ fn a_workspace_sdk_is_a_transitive_component_of_its_own_app_only() {
     assert_eq!(sdk["name"], "@amplitude/analytics-browser");
     assert_eq!(sdk["version"], "2.3.1");
     assert_eq!(sdk["purl"], "pkg:npm/%40amplitude/analytics-browser@2.3.1");
-    assert_eq!(sdk["evidence"]["occurrences"][0]["location"], "yarn.lock:23");
+    assert_eq!(
+        sdk["evidence"]["occurrences"][0]["location"],
+        "yarn.lock:23"
+    );
     assert_eq!(property(sdk, "privlint:sdk"), ["amplitude"]);
     assert_eq!(property(sdk, "privlint:category"), ["analytics"]);
     assert_eq!(property(sdk, "privlint:direct"), ["false"]);

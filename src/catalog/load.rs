@@ -243,13 +243,23 @@ pub(super) fn check(catalog: &Catalog) -> Vec<CatalogProblem> {
                     sdk.id, umbrella.npm
                 ));
             }
-            for ex in umbrella.examples.matches.iter().filter(|m| !optional(m.as_str())) {
+            for ex in umbrella
+                .examples
+                .matches
+                .iter()
+                .filter(|m| !optional(m.as_str()))
+            {
                 say(format!(
                     "SDK `{}`: umbrella `{}` example `{ex}` is not one of its optional modules",
                     sdk.id, umbrella.npm
                 ));
             }
-            for ex in umbrella.examples.no_match.iter().filter(|m| optional(m.as_str())) {
+            for ex in umbrella
+                .examples
+                .no_match
+                .iter()
+                .filter(|m| optional(m.as_str()))
+            {
                 say(format!(
                     "SDK `{}`: umbrella `{}` no_match example `{ex}` is an optional module",
                     sdk.id, umbrella.npm

@@ -409,11 +409,10 @@ impl Catalog {
     /// Every `umbrella → module` dependency a bundler ships only when the app imports the
     /// module (the SDKs' `umbrellas`): such a lockfile edge is no evidence.
     pub fn optional_edges(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.sdks.iter().flat_map(|s| &s.umbrellas).flat_map(|u| {
-            u.modules
-                .iter()
-                .map(move |m| (u.npm.as_str(), m.as_str()))
-        })
+        self.sdks
+            .iter()
+            .flat_map(|s| &s.umbrellas)
+            .flat_map(|u| u.modules.iter().map(move |m| (u.npm.as_str(), m.as_str())))
     }
 
     pub fn is_tracking(&self, sdk: &SdkDef) -> bool {

@@ -30,8 +30,12 @@ struct Package {
 fn purl_type(path: &str) -> Option<&'static str> {
     let file = path.rsplit('/').next().unwrap_or(path);
     Some(match file {
-        "package.json" | "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock"
-        | "pnpm-lock.yaml" | "bun.lock" => "npm",
+        "package.json"
+        | "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
+        | "bun.lock" => "npm",
         "gradle.lockfile" | "settings-gradle.lockfile" | "build.gradle" | "build.gradle.kts" => {
             "maven"
         }
@@ -74,7 +78,9 @@ fn package(e: &Evidence) -> Option<Package> {
     let (namespace, name, written) = match kind {
         "npm" => {
             let name = npm_name(token);
-            let range = token.get(name.len() + 1..).filter(|_| token.len() > name.len());
+            let range = token
+                .get(name.len() + 1..)
+                .filter(|_| token.len() > name.len());
             match name.split_once('/') {
                 Some((scope, rest)) if scope.starts_with('@') => {
                     (Some(scope.to_string()), rest.to_string(), range)
@@ -146,7 +152,9 @@ fn sdk_components(unit: &AppUnit, catalog: &Catalog) -> Vec<Value> {
                 Some(p) => p.name.clone(),
                 None => sdk.map_or(id.clone(), |s| s.name.clone()),
             };
-            let key = package.as_ref().map_or(format!("sdk:{id}"), |p| p.purl.clone());
+            let key = package
+                .as_ref()
+                .map_or(format!("sdk:{id}"), |p| p.purl.clone());
             let mut component = json!({
                 "type": "library",
                 "bom-ref": format!("{}#{key}", unit.root),
@@ -209,7 +217,13 @@ fn properties(unit: &AppUnit, id: &str, evidence: &[&Evidence], catalog: &Catalo
     for tie in unit.ties.iter().filter(|t| t.sdk == id) {
         out.push(property(
             "tie",
-            format!("{} {} {}:{}", tie.capability, tie.kind.as_str(), tie.at.path, tie.at.line),
+            format!(
+                "{} {} {}:{}",
+                tie.capability,
+                tie.kind.as_str(),
+                tie.at.path,
+                tie.at.line
+            ),
         ));
     }
     out
@@ -282,11 +296,19 @@ mod tests {
         };
         let purl = |e: Evidence| package(&e).map(|p| p.purl);
         assert_eq!(
-            purl(dependency("yarn.lock", "@amplitude/analytics-browser 1.4.2", Some(lock))),
+            purl(dependency(
+                "yarn.lock",
+                "@amplitude/analytics-browser 1.4.2",
+                Some(lock)
+            )),
             Some("pkg:npm/%40amplitude/analytics-browser@1.4.2".into())
         );
         assert_eq!(
-            purl(dependency("app/package.json", "react-native-appsflyer@^6.13.0", None)),
+            purl(dependency(
+                "app/package.json",
+                "react-native-appsflyer@^6.13.0",
+                None
+            )),
             Some("pkg:npm/react-native-appsflyer".into())
         );
         assert_eq!(
@@ -335,9 +357,18 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| format!("{}={}", p["name"].as_str().unwrap(), p["value"].as_str().unwrap()))
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p["name"].as_str().unwrap(),
+                    p["value"].as_str().unwrap()
+                )
+            })
             .collect();
-        assert!(props.contains(&"privlint:direct=false".to_string()), "{props:?}");
+        assert!(
+            props.contains(&"privlint:direct=false".to_string()),
+            "{props:?}"
+        );
         assert!(
             props.contains(&"privlint:via=@acme/telemetry > @acme/telemetry-core".to_string()),
             "{props:?}"

@@ -509,7 +509,11 @@ mod tests {
         let mut elsewhere = flow_finding();
         elsewhere.sdk = Some("amplitude".into());
         let log = render(&[elsewhere], &[AppUnit::default()]);
-        assert!(log["runs"][0]["results"][0]["properties"].get("via").is_none());
+        assert!(
+            log["runs"][0]["results"][0]["properties"]
+                .get("via")
+                .is_none()
+        );
     }
 
     #[test]

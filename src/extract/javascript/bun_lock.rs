@@ -48,7 +48,9 @@ pub fn extract(input: &FileInput) -> FileFacts {
         .flat_map(|w| w.values())
     {
         graph.direct.extend(names(workspace, &SHIPPED));
-        graph.dev_direct.extend(names(workspace, &["devDependencies"]));
+        graph
+            .dev_direct
+            .extend(names(workspace, &["devDependencies"]));
     }
     let packages_pointer = pointer_child("", "packages");
     for (path, entry) in root

@@ -129,10 +129,7 @@ pub fn extract(input: &FileInput) -> FileFacts {
     declared.sort();
     declared.dedup();
     if !declared.is_empty() {
-        facts.marker(
-            input.loc(1, 1),
-            Marker::NpmDependencies { names: declared },
-        );
+        facts.marker(input.loc(1, 1), Marker::NpmDependencies { names: declared });
     }
     facts
 }
