@@ -135,8 +135,7 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
     for import in &ir.imports {
         let path = import.path.trim();
         // A relative module ships with the script that imports it (see `link`).
-        if language == Language::Javascript && (path.starts_with("./") || path.starts_with("../"))
-        {
+        if language == Language::Javascript && (path.starts_with("./") || path.starts_with("../")) {
             facts.marker(
                 import.at.clone(),
                 Marker::LocalScript {

@@ -125,9 +125,9 @@ impl Layout {
             .copied()
             .filter(|dir| {
                 !pages.contains(*dir)
-                    || !candidates
-                        .iter()
-                        .any(|outer| outer != dir && pages.contains(*outer) && is_within(dir, outer))
+                    || !candidates.iter().any(|outer| {
+                        outer != dir && pages.contains(*outer) && is_within(dir, outer)
+                    })
             })
             .collect();
         for dir in &sites {
@@ -322,7 +322,14 @@ fn resolve_script(index: &HashMap<&str, usize>, base: &str, rel: &str) -> Option
     }
     let path = parts.join("/");
     const SUFFIXES: &[&str] = &[
-        "", ".js", ".mjs", ".ts", ".tsx", ".jsx", "/index.js", "/index.ts",
+        "",
+        ".js",
+        ".mjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        "/index.js",
+        "/index.ts",
     ];
     SUFFIXES
         .iter()

@@ -539,12 +539,7 @@ mod tests {
             })
             .collect();
         assert_eq!(paths, vec!["../js/ga.js", "/src/main.ts"]);
-        assert!(
-            !facts
-                .markers
-                .iter()
-                .any(|m| m.marker == Marker::WebPage)
-        );
+        assert!(!facts.markers.iter().any(|m| m.marker == Marker::WebPage));
     }
 }
 
