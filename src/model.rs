@@ -261,6 +261,10 @@ pub enum Marker {
     TauriConfig,
     /// An HTML page: its folder is a web root unless it lies inside another unit.
     WebPage,
+    /// A local script a page loads (`<script src="../js/ga.js">`) or a script imports
+    /// (`import "./ga.js"`): `path` as written, relative to the file's folder, without
+    /// query or fragment. The script ships in the units of the file that names it.
+    LocalScript { path: String },
     /// A Capacitor config, an `ionic.config.json` or a Cordova project's `config.xml`:
     /// the folder is a hybrid app that folds its web layer, `android/` and `ios/`.
     HybridApp,

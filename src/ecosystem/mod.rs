@@ -200,8 +200,9 @@ pub enum RootKind {
     CrossPlatform(Platform),
     /// An Android application module, an iOS app.
     Native,
-    /// A web folder, a root only when it lies in no other unit and holds no other web
-    /// folder.
+    /// A web folder, a root only when it lies in no other unit (an Android module's
+    /// folder outside its sources does not count) and, unless it holds a page, holds no
+    /// other web folder; page folders inside a page folder are part of that site.
     Web,
 }
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::FileInput;
 use super::ir::{CallId, CallIr, FunctionIr, Op, Read, SourceIr, ValueIr};
 use crate::catalog::{ApiDef, Catalog, IdKind, Language, SdkDef};
-use crate::model::{EvidenceKind, FileFacts, Level, Location, Presence, Step};
+use crate::model::{EvidenceKind, FileFacts, Level, Location, Marker, Presence, Step};
 
 /// Members and methods whose result says something *about* the data but is not the
 /// data: a count, an emptiness check, a hash.
@@ -134,6 +134,15 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
     let mut import_sdks: HashMap<String, String> = HashMap::new();
     for import in &ir.imports {
         let path = import.path.trim();
+        // A relative module ships with the script that imports it (see `link`).
+        if language == Language::Javascript && (path.starts_with("./") || path.starts_with("../")) {
+            facts.marker(
+                import.at.clone(),
+                Marker::LocalScript {
+                    path: path.to_string(),
+                },
+            );
+        }
         if is_first_party_import(language, path) {
             first_party_names.extend(import.bindings.iter().cloned());
         }

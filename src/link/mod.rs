@@ -141,9 +141,10 @@ pub fn link(files: &[AnalysedFile], catalog: &Catalog) -> Facts {
     let layout = Layout::discover(files);
     let shipped = Shipped::collect(files, &layout);
     let workspaces = Workspaces::collect(files, &layout);
+    let file_units = layout.file_units(files);
     let mut units: BTreeMap<String, AppUnit> = BTreeMap::new();
-    for file in files {
-        for root in layout.units_of(&file.path, file.kind) {
+    for (file, roots) in files.iter().zip(file_units) {
+        for root in roots {
             let unit = units.entry(root.clone()).or_insert_with(|| AppUnit {
                 root: if root.is_empty() {
                     ".".into()

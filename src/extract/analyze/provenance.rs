@@ -197,7 +197,7 @@ impl<'a> Context<'a> {
             self.imported_names.contains(&name.to_ascii_lowercase())
                 || (self.local_bindings.contains(name) && !loads_script())
         };
-        match call.receiver.as_deref() {
+        match page_receiver(call) {
             None => globals.contains(&call.method) && !bound(&call.method),
             Some(r) => {
                 let root = r.trim_start_matches("window.");
@@ -209,7 +209,7 @@ impl<'a> Context<'a> {
 
     pub(super) fn global_sdk(&self, call: &CallIr) -> Option<&'a SdkDef> {
         // Look the one candidate name up instead of asking every SDK.
-        let name = match call.receiver.as_deref() {
+        let name = match page_receiver(call) {
             None => call.method.as_str(),
             Some(r) => {
                 let root = r.trim_start_matches("window.");
@@ -218,4 +218,12 @@ impl<'a> Context<'a> {
         };
         Some(self.catalog.lookup(IdKind::Global, name)?).filter(|sdk| self.global_of(sdk, call))
     }
+}
+
+/// A call's receiver, with the global object itself (`window.gtag(…)`) read as none: a
+/// page global called through `window` is that global.
+fn page_receiver(call: &CallIr) -> Option<&str> {
+    call.receiver
+        .as_deref()
+        .filter(|r| !matches!(*r, "window" | "globalThis"))
 }

@@ -72,6 +72,20 @@ fn snippet_globals(input: &FileInput) -> Vec<(String, String)> {
     globals
 }
 
+/// The file a `<script src>` names inside the site, without query or fragment: relative
+/// to the page (`js/ga.js`, `../js/ga.js`) or, written with a leading `/`, to the site's
+/// root. `None` for another host, a protocol-relative or `data:` URL, or a template.
+pub(crate) fn local_script_path(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let foreign = url.starts_with("//")
+        || path.contains(':')
+        || path.contains("{{")
+        || path.contains("${")
+        || path.contains('<');
+    (!foreign && !path.is_empty() && !path.ends_with('/')).then_some(path)
+}
+
 /// Position of `needle` (ASCII, lower case) in `haystack` from `from`, ignoring case.
 fn find_ci(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || from >= haystack.len() {
@@ -211,6 +225,14 @@ impl Page<'_, '_> {
         let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
         for (url, offset) in ["src", "data-src"].into_iter().filter_map(attribute) {
             has_src = true;
+            if let Some(path) = local_script_path(url) {
+                self.facts.marker(
+                    self.input.at(*offset),
+                    Marker::LocalScript {
+                        path: path.to_string(),
+                    },
+                );
+            }
             let catalog = self.input.catalog;
             // A known host first; then a self-hosted script by its shape
             // (`/script.js` with `data-website-id`, `matomo.js`), on any host.
@@ -496,6 +518,28 @@ mod tests {
         );
         assert_eq!(facts.markers.len(), 1);
         assert_eq!(facts.markers[0].marker, Marker::WebPage);
+    }
+
+    #[test]
+    fn local_scripts_are_markers_and_other_hosts_are_not() {
+        let catalog = test_catalog(JS_TEST_CATALOG);
+        let page = r#"<script src="../js/ga.js?v=3"></script>
+<script type="module" src="/src/main.ts"></script>
+<script src="https://cdn.example.com/x.js"></script>
+<script src="//cdn.example.com/y.js"></script>
+<script src="{{ site.baseurl }}/z.js"></script>
+<script src="data:text/javascript,1"></script>"#;
+        let facts = run(&catalog, "site/category/about.html", page);
+        let paths: Vec<&str> = facts
+            .markers
+            .iter()
+            .filter_map(|m| match &m.marker {
+                Marker::LocalScript { path } => Some(path.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(paths, vec!["../js/ga.js", "/src/main.ts"]);
+        assert!(!facts.markers.iter().any(|m| m.marker == Marker::WebPage));
     }
 }
 
