@@ -72,7 +72,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             force,
             catalog,
         } => init_command(&path, force, &catalog, out),
-        Command::Schema => write_out(out, policy::presets::json_schema()),
+        Command::Schema => write_out(out, &policy::json_schema()),
         Command::Baseline {
             command: BaselineCommand::Write { file, scan },
         } => baseline_command(&file, &scan, out),

@@ -145,6 +145,31 @@ fn overrides_for(repo_dir: &Path) -> Vec<(String, String)> {
     overrides
 }
 
+/// A revision named by the user (`--changed-since REF`). It is made only by
+/// [`Revision::new`], which refuses text git would read as an option (`--output=…`), so
+/// the git calls that take one need no check of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision(String);
+
+impl Revision {
+    pub fn new(text: &str) -> Result<Revision, String> {
+        if text.starts_with('-') {
+            return Err(format!("invalid git reference `{text}`"));
+        }
+        Ok(Revision(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Revision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Run `git ARGS` in `repo_dir` safely (see the module docs).
 pub fn run(repo_dir: &Path, args: &[&str]) -> std::io::Result<Output> {
     let overrides = overrides_for(repo_dir);
@@ -163,15 +188,12 @@ pub fn run(repo_dir: &Path, args: &[&str]) -> std::io::Result<Output> {
 /// runs no filter or textconv. Returns how many files were written.
 pub fn write_tree(
     repo_dir: &Path,
-    reference: &str,
+    reference: &Revision,
     folders: &[String],
     dest: &Path,
     max_bytes: u64,
 ) -> Result<usize, String> {
-    if reference.starts_with('-') {
-        return Err(format!("invalid git reference `{reference}`"));
-    }
-    let listed = run(repo_dir, &["ls-tree", "-r", "-z", "-l", reference])
+    let listed = run(repo_dir, &["ls-tree", "-r", "-z", "-l", reference.as_str()])
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !listed.status.success() {
         return Err(format!(

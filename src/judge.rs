@@ -10,6 +10,7 @@ use crate::catalog::Catalog;
 use crate::cli::ScanArgs;
 use crate::ecosystem;
 use crate::finding::Finding;
+use crate::git::Revision;
 use crate::link::AppUnit;
 use crate::policy::{self, Policy, PolicyOrigin};
 use crate::rules;
@@ -280,10 +281,11 @@ fn judge(args: &ScanArgs, paths: &[PathBuf]) -> Result<Scanned, Failure> {
     let target = resolve_target(paths)?;
     let policy = load_policy(args, &target, paths, &catalog)?;
     let since = match &args.changed_since {
-        Some(reference) => Some((
-            reference.clone(),
-            since::changed_files(&target.root, reference).map_err(usage)?,
-        )),
+        Some(reference) => {
+            let revision = Revision::new(reference).map_err(usage)?;
+            let files = since::changed_files(&target.root, &revision).map_err(usage)?;
+            Some((revision, files))
+        }
         None => None,
     };
     let progress = std::sync::Arc::new(scan::Progress::default());
@@ -297,8 +299,7 @@ fn judge(args: &ScanArgs, paths: &[PathBuf]) -> Result<Scanned, Failure> {
     let analysis = with_progress(args.quiet, &progress, || {
         scan::analyse(&target.root, &catalog, &options)
     });
-    let mut findings = rules::evaluate(&analysis.facts, &policy, &catalog);
-    findings.extend(analysis.problems.iter().map(rules::unanalyzed_file));
+    let findings = rules::findings(&analysis, &policy, &catalog);
     let baseline = match &args.baseline {
         Some(file) => read_baseline(file)?,
         None => BTreeSet::new(),
@@ -355,7 +356,7 @@ fn judge(args: &ScanArgs, paths: &[PathBuf]) -> Result<Scanned, Failure> {
             .cloned()
             .collect();
         changed = Some(Change {
-            reference,
+            reference: reference.to_string(),
             files,
             compared,
             base_units: base.units,

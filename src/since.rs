@@ -12,17 +12,14 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
-use crate::finding::Finding;
+use crate::git::Revision;
 use crate::link::AppUnit;
 use crate::policy::Policy;
 use crate::scan::{self, ScanOptions};
 
 /// Files changed since `reference` (committed, staged, unstaged and untracked), relative
 /// to the scan root. Read with git; privlint never writes to the repository.
-pub fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, String> {
-    if reference.starts_with('-') {
-        return Err(format!("invalid git reference `{reference}`"));
-    }
+pub fn changed_files(root: &Path, reference: &Revision) -> Result<BTreeSet<String>, String> {
     let inside = crate::git::run(root, &["rev-parse", "--is-inside-work-tree"])
         .map_err(|e| format!("cannot run git for --changed-since: {e}"))?;
     if !inside.status.success() || inside.stdout.trim_ascii() != b"true" {
@@ -38,7 +35,7 @@ pub fn changed_files(root: &Path, reference: &str) -> Result<BTreeSet<String>, S
             "--name-only",
             "--relative",
             "--no-renames",
-            reference,
+            reference.as_str(),
             "--",
         ],
         vec!["ls-files", "--others", "--exclude-standard"],
@@ -108,7 +105,7 @@ pub struct BaseScan {
 /// Scan REF's version of `folders` under `root` with the same catalog and policy.
 pub fn scan_base(
     root: &Path,
-    reference: &str,
+    reference: &Revision,
     folders: &[String],
     catalog: &Catalog,
     policy: &Policy,
@@ -140,11 +137,13 @@ pub fn scan_base(
         });
     }
     let analysis = scan::analyse(&scratch.path, catalog, &base_options);
-    let mut findings: Vec<Finding> = crate::rules::evaluate(&analysis.facts, policy, catalog);
-    findings.extend(analysis.problems.iter().map(crate::rules::unanalyzed_file));
+    let fingerprints = crate::rules::findings(&analysis, policy, catalog)
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect();
     Ok(BaseScan {
         units: analysis.facts.units,
-        fingerprints: findings.into_iter().map(|f| f.fingerprint).collect(),
+        fingerprints,
     })
 }
 

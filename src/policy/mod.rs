@@ -1,19 +1,28 @@
 //! The declared privacy policy (`privlint.yaml`), resolved: presets merged, every key
-//! validated. Loading with spans and "did you mean" lives in `load`; the rules only see
-//! the types here.
+//! validated. The rules only see the types here.
+//!
+//! Loading, one concept per module: `tree` (YAML → spanned nodes), `document` (the typed
+//! keys of one file and how a file merges over what it extends), `validate` (each value
+//! checked, every problem kept), `diagnostic` (how problems are told), `load` (entry
+//! points and the `extends` chain), `schema` (the JSON schema generated from `document`).
 
+mod diagnostic;
+mod document;
 mod load;
 pub mod presets;
+mod schema;
+mod tree;
+mod validate;
 
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, SdkDef};
 use crate::model::Location;
 
-pub use load::{
-    POLICY_FILE_NAMES, PolicyError, PolicyProblem, RULE_NAMES, closest, find_policy_file,
-    levenshtein, load_file, load_preset, load_str, parse_date,
-};
+pub use diagnostic::{PolicyError, PolicyProblem, closest, levenshtein};
+pub use load::{POLICY_FILE_NAMES, find_policy_file, load_file, load_preset, load_str};
+pub use schema::json_schema;
+pub use validate::{RULE_NAMES, parse_date};
 
 /// Where a policy value was written: a file (relative to the scan root when inside it)
 /// and a 1-based line and column, plus the byte range for miette labels.

@@ -15,6 +15,7 @@ use crate::finding::{Finding, Related, Severity, TieKind, stable_hash};
 use crate::link::Facts;
 use crate::model::{FileProblem, Location};
 use crate::policy::{Policy, PolicySpan};
+use crate::scan::Analysis;
 
 /// Declares [`Rule`] and its table from one entry per rule.
 macro_rules! rules {
@@ -436,6 +437,15 @@ pub fn evaluate(facts: &Facts, policy: &Policy, catalog: &Catalog) -> Vec<Findin
         store::check(unit, policy, catalog, &mut findings);
         declarations::check(unit, policy, catalog, &mut findings);
     }
+    findings
+}
+
+/// Every finding of a scan before suppression: the rules' findings and a PL900 for each
+/// file that could not be analysed. Judging a scan and reading REF's fingerprints for
+/// `--changed-since` both take this, so the two cannot drift apart.
+pub fn findings(analysis: &Analysis, policy: &Policy, catalog: &Catalog) -> Vec<Finding> {
+    let mut findings = evaluate(&analysis.facts, policy, catalog);
+    findings.extend(analysis.problems.iter().map(unanalyzed_file));
     findings
 }
 

@@ -7,6 +7,7 @@ pub mod plist;
 pub mod swift;
 pub mod swiftpm;
 pub mod xcode;
+pub mod xcodegen;
 
 use crate::catalog::{IdKind, Identifiers, Language};
 use crate::ecosystem::NamePattern::{Exact, Extension, Suffix};
@@ -71,7 +72,7 @@ pub static ECOSYSTEM: Ecosystem = Ecosystem {
             kind: FileKind::XcodeGen,
             names: &[Exact("project.yml"), Exact("project.yaml")],
             platform: IOS,
-            reader: Reader::Manifest(xcode::extract_xcodegen),
+            reader: Reader::Manifest(xcodegen::extract_xcodegen),
         },
         FileClaim {
             kind: FileKind::Podfile,

@@ -1,8 +1,12 @@
-//! Xcode projects: `project.pbxproj`, `.xcconfig` build settings and XcodeGen specs.
+//! Xcode projects: `project.pbxproj` and `.xcconfig` build settings, and what they share
+//! with XcodeGen specs (`xcodegen`): `INFOPLIST_KEY_` usage settings and Swift package
+//! references refined by the products targets link.
 //!
-//! A pbxproj is an old-style (OpenStep) ASCII plist. It is read with a small
-//! tokenizer and recursive-descent reader that keeps each string's byte offset, so
-//! evidence points at the build setting or package URL it came from.
+//! A pbxproj is an old-style (OpenStep) ASCII plist, read by [`openstep`], which keeps
+//! each string's byte offset so evidence points at the build setting or package URL it
+//! came from.
+
+mod openstep;
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,12 +14,12 @@ use crate::catalog::{Catalog, IdKind, SdkDef};
 use crate::extract::FileInput;
 use crate::extract::apple::plist::{is_usage_key, usage_key_evidence};
 use crate::model::{EvidenceKind, FileFacts, Location, Marker, Presence};
-use crate::yaml::Value;
+use openstep::{PbxValue, Reader};
 
 const APPLICATION_PRODUCT: &str = "com.apple.product-type.application";
-const INFOPLIST_KEY_PREFIX: &str = "INFOPLIST_KEY_";
+pub(super) const INFOPLIST_KEY_PREFIX: &str = "INFOPLIST_KEY_";
 /// Deeper nesting than any real project: stop instead of overflowing the stack.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Application targets, `INFOPLIST_KEY_…UsageDescription` build settings and remote
 /// Swift package references of a `project.pbxproj`.
@@ -89,7 +93,7 @@ pub fn extract_pbxproj(input: &FileInput) -> FileFacts {
 
 /// `INFOPLIST_KEY_<usage key>`: one piece of evidence per key, however many
 /// configurations (Debug, Release…) repeat it.
-fn build_setting(
+pub(super) fn build_setting(
     input: &FileInput,
     setting: &str,
     at: Location,
@@ -136,7 +140,7 @@ fn usage_setting(
 /// to no catalog SDK (FirebaseMessaging) is not the SDK that owns its URL. Without
 /// linked products, or when the owner lists no modules to compare with, the URL is
 /// the evidence.
-fn spm_dependency(
+pub(super) fn spm_dependency(
     input: &FileInput,
     url: &str,
     at: Location,
@@ -274,413 +278,23 @@ pub fn extract_xcconfig(input: &FileInput) -> FileFacts {
     facts
 }
 
-/// XcodeGen target dependencies `- package: Name` with `product: P` or
-/// `products: [P, …]` (no product means the product named like the package).
-fn xcodegen_linked_products(doc: &Value) -> HashMap<String, Vec<String>> {
-    let mut linked: HashMap<String, Vec<String>> = HashMap::new();
-    let targets = doc.get("targets").and_then(Value::as_mapping);
-    for (_, target) in targets.into_iter().flatten() {
-        let dependencies = target.get("dependencies").and_then(Value::as_sequence);
-        for dependency in dependencies.into_iter().flatten() {
-            let Some(package) = dependency.get("package").and_then(Value::as_str) else {
-                continue;
-            };
-            let mut names: Vec<String> = dependency
-                .get("products")
-                .and_then(Value::as_sequence)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            if let Some(product) = dependency.get("product").and_then(Value::as_str) {
-                names.push(product.to_string());
-            }
-            if names.is_empty() {
-                names.push(package.to_string());
-            }
-            let entry = linked.entry(package.to_string()).or_default();
-            for name in names {
-                if !entry.contains(&name) {
-                    entry.push(name);
-                }
-            }
-        }
-    }
-    linked
-}
-
-/// XcodeGen `project.yml`: packages, application targets, Info.plist properties and
-/// `INFOPLIST_KEY_` settings.
-pub fn extract_xcodegen(input: &FileInput) -> FileFacts {
-    let mut facts = FileFacts::default();
-    let doc: Value = match crate::yaml::from_str(input.text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let at = e.offset.map_or(input.loc(1, 1), |offset| input.at(offset));
-            facts.problem(at, format!("malformed XcodeGen spec: {e}"));
-            return facts;
-        }
-    };
-    let lines = YamlLines::new(input.text);
-    let linked = xcodegen_linked_products(&doc);
-    if let Some(packages) = doc.get("packages").and_then(Value::as_mapping) {
-        for (name, spec) in packages {
-            let url = if let Some(url) = spec.get("url").and_then(Value::as_str) {
-                url.to_string()
-            } else if let Some(repo) = spec.get("github").and_then(Value::as_str) {
-                format!("https://github.com/{repo}")
-            } else {
-                continue;
-            };
-            let written = spec
-                .get("url")
-                .or_else(|| spec.get("github"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let at_offset = lines
-                .find(written)
-                .or_else(|| name.as_str().and_then(|n| lines.find(n)));
-            let at = at_offset.map_or(input.loc(1, 1), |o| input.at(o));
-            let products: Vec<(&str, usize)> = name
-                .as_str()
-                .and_then(|n| linked.get(n))
-                .into_iter()
-                .flatten()
-                .map(|product| {
-                    let offset = lines
-                        .find_where(|line| {
-                            let value = line.trim_start().trim_start_matches("- ");
-                            let value = value.strip_prefix("product:")?.trim();
-                            (value.trim_matches(['"', '\'']) == product.as_str())
-                                .then(|| line.len() - line.trim_start().len())
-                        })
-                        .or(at_offset)
-                        .unwrap_or(0);
-                    (product.as_str(), offset)
-                })
-                .collect();
-            spm_dependency(input, &url, at, &products, &mut facts);
-        }
-    }
-    let mut is_app = false;
-    let mut seen = HashSet::new();
-    if let Some(targets) = doc.get("targets").and_then(Value::as_mapping) {
-        for (_, target) in targets {
-            let kind = target.get("type").and_then(Value::as_str);
-            is_app |= kind == Some("application");
-            let properties = target
-                .get("info")
-                .and_then(|i| i.get("properties"))
-                .and_then(Value::as_mapping);
-            for (key, _) in properties.into_iter().flatten() {
-                let Some(key) = key.as_str() else { continue };
-                if (is_usage_key(key) || input.catalog.plist_key(key).is_some())
-                    && seen.insert(key.to_string())
-                {
-                    let at = lines.find_key(key).map_or(input.loc(1, 1), |o| input.at(o));
-                    usage_key_evidence(input.catalog, key, at, &mut facts);
-                }
-            }
-            if let Some(settings) = target.get("settings") {
-                yaml_settings(input, &lines, settings, &mut seen, &mut facts, 0);
-            }
-        }
-    }
-    if let Some(settings) = doc.get("settings") {
-        yaml_settings(input, &lines, settings, &mut seen, &mut facts, 0);
-    }
-    if is_app {
-        facts.marker(input.loc(1, 1), Marker::IosApp);
-    }
-    facts
-}
-
-/// Every `INFOPLIST_KEY_…` key under an XcodeGen `settings:` (base, configs, groups).
-fn yaml_settings(
-    input: &FileInput,
-    lines: &YamlLines,
-    value: &Value,
-    seen: &mut HashSet<String>,
-    facts: &mut FileFacts,
-    depth: usize,
-) {
-    let Some(map) = value.as_mapping() else {
-        return;
-    };
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for (key, inner) in map {
-        if let Some(key) = key.as_str()
-            && key.starts_with(INFOPLIST_KEY_PREFIX)
-        {
-            let at = lines.find_key(key).map_or(input.loc(1, 1), |o| input.at(o));
-            build_setting(input, key, at, seen, facts);
-        } else {
-            yaml_settings(input, lines, inner, seen, facts, depth + 1);
-        }
-    }
-}
-
-/// Finds where a YAML scalar is written, skipping comment lines (the loose value tree
-/// carries no positions).
-struct YamlLines<'a> {
-    text: &'a str,
-}
-
-impl<'a> YamlLines<'a> {
-    fn new(text: &'a str) -> Self {
-        Self { text }
-    }
-
-    fn find_where(&self, mut hit: impl FnMut(&str) -> Option<usize>) -> Option<usize> {
-        let mut start = 0;
-        for line in self.text.split_inclusive('\n') {
-            let code = line.split(" #").next().unwrap_or(line);
-            if !line.trim_start().starts_with('#')
-                && let Some(i) = hit(code)
-            {
-                return Some(start + i);
-            }
-            start += line.len();
-        }
-        None
-    }
-
-    /// First non-comment occurrence of a scalar.
-    fn find(&self, value: &str) -> Option<usize> {
-        if value.is_empty() {
-            return None;
-        }
-        self.find_where(|line| line.find(value))
-    }
-
-    /// First line whose key (before `:`) is `key`, possibly quoted.
-    fn find_key(&self, key: &str) -> Option<usize> {
-        self.find_where(|line| {
-            let trimmed = line.trim_start();
-            let indent = line.len() - trimmed.len();
-            let trimmed = trimmed.trim_start_matches("- ");
-            let name = trimmed.split(':').next()?.trim().trim_matches(['"', '\'']);
-            (name == key && trimmed.contains(':')).then_some(indent)
-        })
-    }
-}
-
-/// A value of an old-style plist, with the byte offset of each string.
-#[derive(Debug)]
-enum PbxValue {
-    Str(String, usize),
-    /// Entries in file order: key, byte offset of the key, value.
-    Dict(Vec<(String, usize, PbxValue)>),
-    /// Arrays are read for syntax only: nothing privlint needs lives in one.
-    Array,
-}
-
-impl PbxValue {
-    fn get(&self, key: &str) -> Option<&PbxValue> {
-        match self {
-            PbxValue::Dict(entries) => entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
-            _ => None,
-        }
-    }
-    fn entries(&self) -> Option<&[(String, usize, PbxValue)]> {
-        match self {
-            PbxValue::Dict(entries) => Some(entries),
-            _ => None,
-        }
-    }
-    fn string(&self) -> Option<&str> {
-        match self {
-            PbxValue::Str(s, _) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, PartialEq)]
-enum Token {
-    Punct(u8),
-    Str(String),
-}
-
-/// Tokenizer + reader for old-style plists. Errors carry a byte offset.
-struct Reader<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-type ReadResult<T> = Result<T, (usize, String)>;
-
-impl<'a> Reader<'a> {
-    fn new(text: &'a str) -> Self {
-        Self { text, pos: 0 }
-    }
-
-    fn document(&mut self) -> ReadResult<PbxValue> {
-        let value = self.value(0)?;
-        match self.next_token()? {
-            None => Ok(value),
-            Some((offset, _)) => Err((offset, "unexpected text after the root dictionary".into())),
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> ReadResult<PbxValue> {
-        if depth > MAX_DEPTH {
-            return Err((self.pos, "nesting is too deep".into()));
-        }
-        match self.next_token()? {
-            Some((offset, Token::Str(s))) => Ok(PbxValue::Str(s, offset)),
-            Some((_, Token::Punct(b'{'))) => self.dict(depth),
-            Some((_, Token::Punct(b'('))) => self.array(depth),
-            Some((offset, Token::Punct(c))) => {
-                Err((offset, format!("expected a value, found `{}`", c as char)))
-            }
-            None => Err((self.text.len(), "unexpected end of file".into())),
-        }
-    }
-
-    fn dict(&mut self, depth: usize) -> ReadResult<PbxValue> {
-        let mut entries = Vec::new();
-        loop {
-            let (key_offset, key) = match self.next_token()? {
-                Some((_, Token::Punct(b'}'))) => return Ok(PbxValue::Dict(entries)),
-                Some((offset, Token::Str(key))) => (offset, key),
-                Some((offset, Token::Punct(c))) => {
-                    return Err((
-                        offset,
-                        format!("expected a key or `}}`, found `{}`", c as char),
-                    ));
-                }
-                None => return Err((self.text.len(), "unclosed dictionary".into())),
-            };
-            self.expect(b'=')?;
-            let value = self.value(depth + 1)?;
-            self.expect(b';')?;
-            entries.push((key, key_offset, value));
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> ReadResult<PbxValue> {
-        loop {
-            let save = self.pos;
-            if let Some((_, Token::Punct(b')'))) = self.next_token()? {
-                return Ok(PbxValue::Array);
-            }
-            self.pos = save;
-            self.value(depth + 1)?;
-            match self.next_token()? {
-                Some((_, Token::Punct(b','))) => {}
-                Some((_, Token::Punct(b')'))) => return Ok(PbxValue::Array),
-                Some((offset, _)) => {
-                    return Err((offset, "expected `,` or `)` in an array".into()));
-                }
-                None => return Err((self.text.len(), "unclosed array".into())),
-            }
-        }
-    }
-
-    fn expect(&mut self, wanted: u8) -> ReadResult<()> {
-        match self.next_token()? {
-            Some((_, Token::Punct(c))) if c == wanted => Ok(()),
-            Some((offset, _)) => Err((offset, format!("expected `{}`", wanted as char))),
-            None => Err((
-                self.text.len(),
-                format!("expected `{}` before the end of file", wanted as char),
-            )),
-        }
-    }
-
-    /// The next token and its byte offset, skipping whitespace and comments.
-    fn next_token(&mut self) -> ReadResult<Option<(usize, Token)>> {
-        let bytes = self.text.as_bytes();
-        loop {
-            while bytes.get(self.pos).is_some_and(u8::is_ascii_whitespace) {
-                self.pos += 1;
-            }
-            let rest = &bytes[self.pos.min(bytes.len())..];
-            if rest.starts_with(b"//") {
-                self.pos += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-            } else if rest.starts_with(b"/*") {
-                match self.text[self.pos + 2..].find("*/") {
-                    Some(end) => self.pos += 2 + end + 2,
-                    None => return Err((self.pos, "unclosed comment".into())),
-                }
-            } else {
-                break;
-            }
-        }
-        let start = self.pos;
-        let Some(&first) = bytes.get(start) else {
-            return Ok(None);
-        };
-        match first {
-            b'{' | b'}' | b'(' | b')' | b'=' | b';' | b',' => {
-                self.pos += 1;
-                Ok(Some((start, Token::Punct(first))))
-            }
-            b'"' | b'\'' => self.quoted(first).map(|s| Some((start, Token::Str(s)))),
-            _ if is_bare(first) => {
-                while bytes.get(self.pos).is_some_and(|&b| is_bare(b)) {
-                    self.pos += 1;
-                }
-                Ok(Some((
-                    start,
-                    Token::Str(self.text[start..self.pos].to_string()),
-                )))
-            }
-            _ => Err((start, "unexpected character".into())),
-        }
-    }
-
-    fn quoted(&mut self, quote: u8) -> ReadResult<String> {
-        let start = self.pos;
-        self.pos += 1;
-        let mut out = String::new();
-        let mut chars = self.text[self.pos..].char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                c if c as u32 == quote as u32 => {
-                    self.pos += i + 1;
-                    return Ok(out);
-                }
-                '\\' => match chars.next() {
-                    Some((_, 'n')) => out.push('\n'),
-                    Some((_, 't')) => out.push('\t'),
-                    Some((_, other)) => out.push(other),
-                    None => break,
-                },
-                c => out.push(c),
-            }
-        }
-        Err((start, "unclosed string".into()))
-    }
-}
-
-/// Characters of an unquoted old-style plist string.
-fn is_bare(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'_' | b'$' | b'.' | b'/' | b':' | b'-' | b'+' | b'[' | b']' | b'*' | b'<' | b'>'
-        )
-        || b >= 0x80
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::extract::apple::plist::test_support;
     use crate::model::Evidence;
 
-    fn run(f: fn(&FileInput) -> FileFacts, path: &str, text: &str) -> FileFacts {
+    pub(in crate::extract::apple) fn run(
+        f: fn(&FileInput) -> FileFacts,
+        path: &str,
+        text: &str,
+    ) -> FileFacts {
         let catalog = test_support::catalog();
         let input = FileInput::new(path, text.as_bytes(), text, &catalog);
         f(&input)
     }
 
-    fn summary(evidence: &[Evidence]) -> Vec<String> {
+    pub(in crate::extract::apple) fn summary(evidence: &[Evidence]) -> Vec<String> {
         evidence
             .iter()
             .map(|e| {
@@ -885,19 +499,6 @@ mod tests {
     }
 
     #[test]
-    fn xcodegen_products_refine_shared_package() {
-        let text = "packages:\n  Firebase:\n    url: https://github.com/firebase/firebase-ios-sdk\n    from: 11.0.0\ntargets:\n  App:\n    type: application\n    dependencies:\n      - package: Firebase\n        product: FirebaseMessaging\n  Widget:\n    type: app-extension\n    dependencies:\n      - package: Firebase\n        product: FirebaseCrashlytics\n";
-        let catalog = crate::catalog::Catalog::embedded().unwrap();
-        let input = FileInput::new("project.yml", text.as_bytes(), text, &catalog);
-        let facts = extract_xcodegen(&input);
-        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
-        assert_eq!(
-            summary(&facts.evidence),
-            vec!["15:9 sdk firebase-crashlytics Dependency"]
-        );
-    }
-
-    #[test]
     fn pbxproj_framework_target_is_not_an_app() {
         let text = PBXPROJ.replace("product-type.application", "product-type.framework");
         let facts = run(extract_pbxproj, "Kit.xcodeproj/project.pbxproj", &text);
@@ -954,68 +555,5 @@ mod tests {
                 "4:3 declared microphone bg=false"
             ]
         );
-    }
-
-    #[test]
-    fn xcodegen_packages_targets_and_properties() {
-        let text = r#"name: Demo
-# packages:
-#   Old: {url: https://github.com/googleads/swift-package-manager-google-mobile-ads}
-packages:
-  BrazeKit:
-    url: https://github.com/braze-inc/braze-swift-sdk
-    from: 9.0.0
-  AppsFlyer:
-    github: AppsFlyerSDK/AppsFlyerFramework-Static
-    from: 6.0.0
-targets:
-  Demo:
-    type: application
-    platform: iOS
-    info:
-      path: Demo/Info.plist
-      properties:
-        NSLocationAlwaysAndWhenInUseUsageDescription: "Geofences"
-    settings:
-      base:
-        INFOPLIST_KEY_NSMicrophoneUsageDescription: "Voice"
-    dependencies:
-      - package: BrazeKit
-"#;
-        let facts = run(extract_xcodegen, "project.yml", text);
-        assert!(facts.problems.is_empty(), "{:?}", facts.problems);
-        assert_eq!(
-            facts.markers.iter().map(|m| &m.marker).collect::<Vec<_>>(),
-            vec![
-                &Marker::SwiftPackageProducts {
-                    url: "https://github.com/braze-inc/braze-swift-sdk".into(),
-                    products: vec!["BrazeKit".into()]
-                },
-                &Marker::IosApp
-            ]
-        );
-        assert_eq!(
-            summary(&facts.evidence),
-            vec![
-                "6:10 sdk braze Dependency",
-                "9:13 sdk appsflyer Dependency",
-                "18:9 purpose NSLocationAlwaysAndWhenInUseUsageDescription",
-                "18:9 declared location bg=true",
-                "21:9 purpose NSMicrophoneUsageDescription",
-                "21:9 declared microphone bg=false",
-            ]
-        );
-    }
-
-    #[test]
-    fn xcodegen_framework_only_and_malformed() {
-        let facts = run(
-            extract_xcodegen,
-            "project.yml",
-            "targets:\n  Kit:\n    type: framework\n",
-        );
-        assert!(facts.markers.is_empty());
-        let facts = run(extract_xcodegen, "project.yml", "targets: [\n  a: b\n");
-        assert_eq!(facts.problems.len(), 1);
     }
 }
