@@ -15,8 +15,8 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use thiserror::Error;
 
 use super::{
-    Access, Date, Exception, Policy, PolicyOrigin, PolicySpan, Precision, Require, SdkRules,
-    SdkSelector, Spanned, Unlisted, presets,
+    Access, ConsentRule, Date, Exception, Policy, PolicyOrigin, PolicySpan, Precision, Require,
+    SdkRules, SdkSelector, Spanned, Unlisted, presets,
 };
 use crate::catalog::Catalog;
 use crate::yaml::events::{Event, Marker, Parser, ScalarStyle};
@@ -37,6 +37,7 @@ pub const RULE_NAMES: &[(&str, &str)] = &[
     ("PL402", "privacy-manifest-gap"),
     ("PL501", "expired-exception"),
     ("PL502", "unused-exception"),
+    ("PL601", "sdk-starts-before-consent"),
     ("PL900", "unanalyzed-file"),
 ];
 
@@ -52,11 +53,13 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "require",
     "paths",
     "exceptions",
+    "consent",
 ];
 pub(crate) const SDKS_KEYS: &[&str] = &["allow", "deny", "unlisted"];
 pub(crate) const CAPABILITY_KEYS: &[&str] = &["app", "max_precision", "background", "sdks"];
 pub(crate) const REQUIRE_KEYS: &[&str] = &["purpose_strings", "privacy_manifest"];
 pub(crate) const PATHS_KEYS: &[&str] = &["ignore"];
+pub(crate) const CONSENT_KEYS: &[&str] = &["required", "gates"];
 pub(crate) const EXCEPTION_KEYS: &[&str] =
     &["rule", "sdk", "capability", "paths", "reason", "expires"];
 
@@ -652,6 +655,7 @@ fn empty_policy() -> Policy {
         },
         capabilities: BTreeMap::new(),
         require: Require::default(),
+        consent: ConsentRule::default(),
         ignore_paths: Vec::new(),
         exceptions: Vec::new(),
     }
@@ -688,6 +692,8 @@ struct Layer {
     privacy_manifest: Option<Spanned<bool>>,
     ignore: Option<ListEdit<String>>,
     exceptions: Option<ListEdit<Exception>>,
+    consent_required: Option<Spanned<bool>>,
+    consent_gates: Option<ListEdit<Spanned<String>>>,
 }
 
 fn apply_list<T>(target: &mut Vec<T>, edit: Option<ListEdit<T>>) {
@@ -727,6 +733,10 @@ fn apply_layer(policy: &mut Policy, layer: Layer) {
     }
     apply_list(&mut policy.ignore_paths, layer.ignore);
     apply_list(&mut policy.exceptions, layer.exceptions);
+    if layer.consent_required.is_some() {
+        policy.consent.required = layer.consent_required;
+    }
+    apply_list(&mut policy.consent.gates, layer.consent_gates);
 }
 
 struct Validator<'a> {
@@ -954,6 +964,31 @@ impl Validator<'_> {
         None
     }
 
+    /// A consent gate id of the catalog (`consent.gates`).
+    fn consent_gate(&mut self, node: &Node) -> Option<Spanned<String>> {
+        let text = self.string(node, "a consent gate id")?;
+        if self.catalog.consent_gate(text).is_some() {
+            return Some(self.spanned(text.to_string(), node));
+        }
+        let ids = self.catalog.consent_gates.iter().map(|g| g.id.as_str());
+        let help = suggest(text, ids.clone()).unwrap_or_else(|| {
+            format!(
+                "the catalog's consent gates are: {}",
+                ids.collect::<Vec<_>>().join(", ")
+            )
+        });
+        self.report(
+            Issue::new(
+                "unknown-consent-gate",
+                Some(node.span),
+                format!("unknown consent gate `{text}`"),
+            )
+            .label("not a catalog consent gate")
+            .help(help),
+        );
+        None
+    }
+
     fn glob(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = self.string(node, what)?;
         let problem = if text.trim().is_empty() {
@@ -1027,6 +1062,16 @@ impl Validator<'_> {
                 }
                 "exceptions" => {
                     layer.exceptions = self.list(value, "`exceptions`", |v, n| v.exception(n));
+                }
+                "consent" => {
+                    for (name, _, value) in self.fields(value, "`consent`", CONSENT_KEYS) {
+                        if name == "required" {
+                            layer.consent_required = self.boolean(value, "`consent.required`");
+                        } else {
+                            layer.consent_gates =
+                                self.list(value, "`consent.gates`", |v, n| v.consent_gate(n));
+                        }
+                    }
                 }
                 _ => debug_assert!(
                     false,

@@ -25,8 +25,8 @@ pub fn json_schema() -> &'static str {
 mod tests {
     use super::*;
     use crate::policy::load::{
-        CAPABILITY_KEYS, EXCEPTION_KEYS, PATHS_KEYS, REQUIRE_KEYS, RULE_NAMES, SDKS_KEYS,
-        TOP_LEVEL_KEYS,
+        CAPABILITY_KEYS, CONSENT_KEYS, EXCEPTION_KEYS, PATHS_KEYS, REQUIRE_KEYS, RULE_NAMES,
+        SDKS_KEYS, TOP_LEVEL_KEYS,
     };
     use serde_json::Value;
 
@@ -64,6 +64,7 @@ mod tests {
         assert_eq!(property_names(&props["sdks"]), sorted(SDKS_KEYS));
         assert_eq!(property_names(&props["require"]), sorted(REQUIRE_KEYS));
         assert_eq!(property_names(&props["paths"]), sorted(PATHS_KEYS));
+        assert_eq!(property_names(&props["consent"]), sorted(CONSENT_KEYS));
         let defs = &schema["$defs"];
         assert_eq!(
             property_names(&defs["leveledCapability"]),
@@ -74,6 +75,7 @@ mod tests {
             &props["sdks"],
             &props["require"],
             &props["paths"],
+            &props["consent"],
             &defs["capability"],
             &defs["leveledCapability"],
             &defs["exception"],
