@@ -263,9 +263,12 @@ impl SdkConsent {
             return Some(self.switch(platform, key).is_some_and(|s| s.held == value));
         }
         let call = parse_call_example(example)?;
-        Some(self.starts.iter().chain(&self.holds).any(|c| {
-            c.matches(call.language, call.receiver, call.method, call.args)
-        }))
+        Some(
+            self.starts
+                .iter()
+                .chain(&self.holds)
+                .any(|c| c.matches(call.language, call.receiver, call.method, call.args)),
+        )
     }
 }
 
@@ -326,10 +329,18 @@ pub(super) fn check(catalog: &Catalog, say: &mut dyn FnMut(String)) {
             && gate.defaults.is_empty()
             && gate.handlers.is_empty()
         {
-            say(format!("{owner} has no callbacks, checks, defaults or handlers"));
+            say(format!(
+                "{owner} has no callbacks, checks, defaults or handlers"
+            ));
         }
-        for sdk in gate.default_holds.iter().filter(|s| catalog.sdk(s).is_none()) {
-            say(format!("{owner}: `default_holds` names unknown SDK `{sdk}`"));
+        for sdk in gate
+            .default_holds
+            .iter()
+            .filter(|s| catalog.sdk(s).is_none())
+        {
+            say(format!(
+                "{owner}: `default_holds` names unknown SDK `{sdk}`"
+            ));
         }
         check_examples(&owner, &gate.examples, &|e| gate.example_matches(e), say);
     }
@@ -343,7 +354,12 @@ pub(super) fn check(catalog: &Catalog, say: &mut dyn FnMut(String)) {
                 "{owner}: consent `automatic` without a switch that holds it"
             ));
         }
-        check_examples(&owner, &consent.examples, &|e| consent.example_matches(e), say);
+        check_examples(
+            &owner,
+            &consent.examples,
+            &|e| consent.example_matches(e),
+            say,
+        );
     }
 }
 
@@ -392,7 +408,12 @@ mod tests {
     #[test]
     fn calls_match_on_receiver_text_and_every_argument() {
         let c = call(&["AppsFlyerLib"], &[]);
-        assert!(c.matches(Language::Kotlin, Some("AppsFlyerLib.getInstance()"), "start", "this"));
+        assert!(c.matches(
+            Language::Kotlin,
+            Some("AppsFlyerLib.getInstance()"),
+            "start",
+            "this"
+        ));
         assert!(!c.matches(Language::Kotlin, Some("engine"), "start", ""));
         assert!(!c.matches(Language::Swift, Some("AppsFlyerLib"), "start", ""));
         let g = call(&[], &["'consent'", "'default'", "denied"]);
@@ -402,7 +423,12 @@ mod tests {
             "gtag",
             "\"consent\", \"default\", { ad_storage: \"denied\" }"
         ));
-        assert!(!g.matches(Language::Javascript, None, "gtag", "'consent', 'update', {}"));
+        assert!(!g.matches(
+            Language::Javascript,
+            None,
+            "gtag",
+            "'consent', 'update', {}"
+        ));
         let t = call(&[], &["true|yes"]);
         assert!(t.matches(Language::Kotlin, None, "start", "YES"));
         assert!(!t.matches(Language::Kotlin, None, "start", "false"));
@@ -435,13 +461,32 @@ mod tests {
         let mut problems = Vec::new();
         check(&catalog, &mut |p| problems.push(p));
         assert!(problems.is_empty(), "{problems:#?}");
-        for id in ["firebase-analytics", "facebook-sdk", "appsflyer", "adjust", "amplitude", "braze", "google-mobile-ads", "google-analytics", "meta-pixel"] {
+        for id in [
+            "firebase-analytics",
+            "facebook-sdk",
+            "appsflyer",
+            "adjust",
+            "amplitude",
+            "braze",
+            "google-mobile-ads",
+            "google-analytics",
+            "meta-pixel",
+        ] {
             assert!(
                 catalog.sdk(id).and_then(|s| s.consent.as_ref()).is_some(),
                 "{id} has consent data"
             );
         }
-        for id in ["google-ump", "app-tracking-transparency", "onetrust", "didomi", "usercentrics", "sourcepoint", "consentmanager", "google-consent-mode"] {
+        for id in [
+            "google-ump",
+            "app-tracking-transparency",
+            "onetrust",
+            "didomi",
+            "usercentrics",
+            "sourcepoint",
+            "consentmanager",
+            "google-consent-mode",
+        ] {
             assert!(catalog.consent_gate(id).is_some(), "gate {id}");
         }
     }

@@ -153,7 +153,8 @@ mod tests {
         let end = end.expect("closed");
         assert!(text.find("start()").expect("start") < end);
         assert!(text.find("after()").expect("after") > end);
-        let swift = "ATTrackingManager.requestTrackingAuthorization { status in\n  go()\n}\nlater()";
+        let swift =
+            "ATTrackingManager.requestTrackingAuthorization { status in\n  go()\n}\nlater()";
         let (_, end) = call(swift, "ATTrackingManager", "requestTrackingAuthorization");
         let end = end.expect("closed");
         assert!(swift.find("go()").expect("go") < end && swift.find("later").expect("later") > end);
@@ -162,7 +163,11 @@ mod tests {
     #[test]
     fn an_objc_message_and_an_unclosed_call() {
         let objc = "[ATTrackingManager requestTrackingAuthorizationWithCompletionHandler:^(NSUInteger s) { go(); }]; later();";
-        let (_, end) = call(objc, "[ATT", "requestTrackingAuthorizationWithCompletionHandler");
+        let (_, end) = call(
+            objc,
+            "[ATT",
+            "requestTrackingAuthorizationWithCompletionHandler",
+        );
         assert_eq!(end, Some(objc.find("; later").expect("later")));
         let (_, end) = call("gate(a, {", "gate", "gate");
         assert_eq!(end, None);

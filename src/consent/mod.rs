@@ -77,7 +77,12 @@ struct GateCall<'c> {
 
 /// Gate and start facts of one lowered source file. `facts` already holds the file's
 /// SDK presence (imports, page globals): only SDKs the file names are looked for.
-pub fn source_evidence(input: &FileInput, language: Language, ir: &SourceIr, facts: &mut FileFacts) {
+pub fn source_evidence(
+    input: &FileInput,
+    language: Language,
+    ir: &SourceIr,
+    facts: &mut FileFacts,
+) {
     let catalog = input.catalog;
     let file_sdks: Vec<&str> = facts
         .evidence
@@ -102,10 +107,13 @@ pub fn source_evidence(input: &FileInput, language: Language, ir: &SourceIr, fac
     let lines = || line_starts.get_or_init(|| extent::LineStarts::new(input.text));
     let calls = || {
         ir.functions.iter().enumerate().flat_map(|(fi, f)| {
-            f.ops.iter().enumerate().filter_map(move |(oi, op)| match op {
-                Op::Call(c) => Some((fi, oi, c)),
-                _ => None,
-            })
+            f.ops
+                .iter()
+                .enumerate()
+                .filter_map(move |(oi, op)| match op {
+                    Op::Call(c) => Some((fi, oi, c)),
+                    _ => None,
+                })
         })
     };
     let mut gates: Vec<GateCall> = Vec::new();
@@ -212,11 +220,21 @@ fn role_of(
     language: Language,
     call: &CallIr,
 ) -> Option<GateRole> {
-    gate.role_of(language, call.receiver.as_deref(), &call.method, &call.args_text)
+    gate.role_of(
+        language,
+        call.receiver.as_deref(),
+        &call.method,
+        &call.args_text,
+    )
 }
 
 fn matches(def: &crate::catalog::ConsentCall, language: Language, call: &CallIr) -> bool {
-    def.matches(language, call.receiver.as_deref(), &call.method, &call.args_text)
+    def.matches(
+        language,
+        call.receiver.as_deref(),
+        &call.method,
+        &call.args_text,
+    )
 }
 
 /// `receiver.method` (long receivers elided), or `function('first argument')` for a bare

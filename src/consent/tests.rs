@@ -3,8 +3,11 @@ use crate::extract::FileInput;
 use crate::extract::analyze::analyze;
 use crate::model::EvidenceKind;
 
-/// `(sdk, line, gate, startup)` of every SDK start in one source file, and the gates seen.
-fn starts(path: &str, text: &str) -> (Vec<(String, u32, Option<String>, bool)>, Vec<String>) {
+/// `(sdk, line, gate, startup)` of one SDK start.
+type Start = (String, u32, Option<String>, bool);
+
+/// Every SDK start in one source file, and the gates seen.
+fn starts(path: &str, text: &str) -> (Vec<Start>, Vec<String>) {
     let catalog = Catalog::embedded().expect("catalog");
     let input = FileInput::new(path, text.as_bytes(), text, &catalog);
     let (language, ir) = match path.rsplit('.').next() {
@@ -34,7 +37,7 @@ fn starts(path: &str, text: &str) -> (Vec<(String, u32, Option<String>, bool)>, 
     (found, gates)
 }
 
-fn start(sdk: &str, line: u32, gate: Option<&str>, startup: bool) -> (String, u32, Option<String>, bool) {
+fn start(sdk: &str, line: u32, gate: Option<&str>, startup: bool) -> Start {
     (sdk.to_string(), line, gate.map(str::to_string), startup)
 }
 

@@ -19,7 +19,11 @@ pub(super) fn check(unit: &AppUnit, policy: &Policy, catalog: &Catalog, out: &mu
         .into_iter()
         .filter(|(gate, _)| policy.counts_consent_gate(gate))
         .collect();
-    let policy_line = policy.consent.required.as_ref().and_then(|r| r.span.as_ref());
+    let policy_line = policy
+        .consent
+        .required
+        .as_ref()
+        .and_then(|r| r.span.as_ref());
     for sdk_id in unit.sdks.keys() {
         let Some(sdk) = catalog.sdk(sdk_id) else {
             continue;
@@ -139,13 +143,24 @@ mod tests {
             "{:?}",
             load_str("privlint.yaml", bad, None, &catalog).expect_err("invalid")
         );
-        assert!(error.contains("unknown consent gate `google-unp`"), "{error}");
+        assert!(
+            error.contains("unknown consent gate `google-unp`"),
+            "{error}"
+        );
         assert!(error.contains("did you mean `google-ump`"), "{error}");
         assert!(error.contains("consent.required"), "{error}");
         assert!(error.contains("when"), "{error}");
         for preset in ["strict", "kids"] {
-            assert!(load_preset(preset, &catalog).expect(preset).requires_consent());
+            assert!(
+                load_preset(preset, &catalog)
+                    .expect(preset)
+                    .requires_consent()
+            );
         }
-        assert!(!load_preset("recommended", &catalog).expect("recommended").requires_consent());
+        assert!(
+            !load_preset("recommended", &catalog)
+                .expect("recommended")
+                .requires_consent()
+        );
     }
 }

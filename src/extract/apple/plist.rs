@@ -65,7 +65,14 @@ fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: 
             let flag = value
                 .as_boolean()
                 .or_else(|| value.as_string().and_then(parse_bool));
-            crate::consent::switch_evidence(input.catalog, SwitchPlatform::Ios, key, flag, at, facts);
+            crate::consent::switch_evidence(
+                input.catalog,
+                SwitchPlatform::Ios,
+                key,
+                flag,
+                at,
+                facts,
+            );
         } else if is_usage_key(key) || input.catalog.plist_key(key).is_some() {
             let at = finder.key(key).unwrap_or(input.loc(1, 1));
             usage_key_evidence(input.catalog, key, at, facts);
