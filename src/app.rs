@@ -432,12 +432,15 @@ fn catalog_command(
                 crate::yaml::to_string(sdk).unwrap_or_default()
             } else if let Some(cap) = catalog.capability(&id) {
                 crate::yaml::to_string(cap).unwrap_or_default()
+            } else if let Some(gate) = catalog.consent_gate(&id) {
+                crate::yaml::to_string(gate).unwrap_or_default()
             } else {
                 let known = catalog
                     .sdks
                     .iter()
                     .map(|s| s.id.as_str())
-                    .chain(catalog.capabilities.iter().map(|c| c.id.as_str()));
+                    .chain(catalog.capabilities.iter().map(|c| c.id.as_str()))
+                    .chain(catalog.consent_gates.iter().map(|g| g.id.as_str()));
                 let hint = policy::closest(&id, known)
                     .map(|near| format!("; did you mean `{near}`?"))
                     .unwrap_or_else(|| "; `privlint catalog list` lists them".to_string());

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod consent;
 pub mod declare;
 pub mod ecosystem;
 pub mod export;

@@ -204,6 +204,23 @@ pub enum EvidenceKind {
     /// An Xcode build setting `INFOPLIST_FILE` names a target's Info.plist; `path` is
     /// scan-relative (resolved against the project's folder).
     InfoPlistFile { path: String },
+    /// A consent gate's call or answer handler (a CMP, Google UMP, ATT, Consent Mode
+    /// defaults); see `crate::consent`.
+    ConsentGate { gate: String },
+    /// A manifest or Info.plist switch of an SDK's automatic collection; `held` when its
+    /// value holds collection until the app turns it on.
+    CollectionSwitch {
+        sdk: String,
+        platform: Platform,
+        held: bool,
+    },
+    /// An SDK call that starts or enables collection; `gate` is the consent gate (or
+    /// `sdk-hold`) it waits for, `startup` whether it runs when the app starts.
+    SdkStart {
+        sdk: String,
+        gate: Option<String>,
+        startup: bool,
+    },
 }
 
 impl EvidenceKind {

@@ -50,6 +50,10 @@ pub const EMBEDDED_FILES: &[(&str, &str)] = &[
         "sdks-other.yaml",
         include_str!("../../policies/catalog/sdks-other.yaml"),
     ),
+    (
+        "consent-gates.yaml",
+        include_str!("../../policies/catalog/consent-gates.yaml"),
+    ),
 ];
 
 /// A catalog that cannot be used: exit code 2.
@@ -131,6 +135,7 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
     let mut categories = Vec::new();
     let mut sdks = Vec::new();
     let mut capabilities = Vec::new();
+    let mut consent_gates = Vec::new();
     for (name, text) in files {
         let file: CatalogFile = match crate::yaml::from_str(&text) {
             Ok(f) => f,
@@ -148,13 +153,15 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
         categories.extend(file.categories);
         sdks.extend(file.sdks);
         capabilities.extend(file.capabilities);
+        consent_gates.extend(file.consent_gates);
     }
-    let catalog = Catalog::build(
+    let mut catalog = Catalog::build(
         version.unwrap_or_else(|| "unversioned".into()),
         categories,
         sdks,
         capabilities,
     );
+    catalog.consent_gates = consent_gates;
     let problems = check(&catalog);
     if problems.is_empty() {
         Ok(catalog)
@@ -291,6 +298,7 @@ pub(super) fn check(catalog: &Catalog) -> Vec<CatalogProblem> {
             }
         }
     }
+    super::consent::check(catalog, &mut say);
     problems
 }
 

@@ -1,12 +1,17 @@
 //! The catalog: SDKs, categories and capabilities as data, with the lookups the
 //! extractors need and the prefilter automaton built once from its literals.
 
+mod consent;
 mod load;
 pub mod model;
 mod prefilter;
 
 use std::collections::{BTreeSet, HashMap};
 
+pub use consent::{
+    CollectionSwitchDef, ConsentCall, ConsentGateDef, GateRole, SdkConsent, SwitchPlatform,
+    parse_bool,
+};
 pub use load::{CatalogError, EMBEDDED_FILES};
 pub use model::*;
 pub use prefilter::Prefilter;
@@ -18,6 +23,8 @@ pub struct Catalog {
     pub categories: Vec<CategoryDef>,
     pub sdks: Vec<SdkDef>,
     pub capabilities: Vec<CapabilityDef>,
+    /// Consent gates (`consent_gates:` sections), in load order.
+    pub consent_gates: Vec<ConsentGateDef>,
     sdk_index: HashMap<String, usize>,
     /// Lower-cased identifier → SDK index, per exact-match ecosystem.
     exact: HashMap<(IdKind, String), usize>,
@@ -166,6 +173,7 @@ impl Catalog {
             categories,
             sdks,
             capabilities,
+            consent_gates: Vec::new(),
             sdk_index,
             exact,
             packages,

@@ -54,6 +54,9 @@ pub struct CatalogFile {
     pub sdks: Vec<SdkDef>,
     #[serde(default)]
     pub capabilities: Vec<CapabilityDef>,
+    /// Consent gates (CMPs, Google UMP, ATT, web Consent Mode): see `consent.rs`.
+    #[serde(default)]
+    pub consent_gates: Vec<super::ConsentGateDef>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -109,6 +112,9 @@ pub struct SdkDef {
     pub examples: Examples,
     #[serde(default)]
     pub notes: Option<String>,
+    /// How collection is held until consent and started after it (issue 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<super::SdkConsent>,
 }
 
 /// A modular umbrella package (the `firebase` npm package) that depends on every module

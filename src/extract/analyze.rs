@@ -227,6 +227,7 @@ pub fn analyze(input: &FileInput, language: Language, ir: &SourceIr) -> FileFact
         let mut flow = FlowState::default();
         context.run(function, &mut flow, &mut facts, 0);
     }
+    crate::consent::source_evidence(input, language, ir, &mut facts);
     facts.summary = Some(Box::new(summary::summarize(&context, ir)));
     facts.evidence.sort();
     facts.evidence.dedup();

@@ -15,13 +15,14 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use super::diagnostic::Span;
 use super::schema::{
-    Capabilities, CapabilityId, Extends, Glob, Reason, RuleName, SdkId, Version, list_schema,
+    Capabilities, CapabilityId, ConsentGateId, Extends, Glob, Reason, RuleName, SdkId, Version,
+    list_schema,
 };
 use super::tree::{Kind, Node};
 use super::validate::{ACCESS_VALUES, PRECISION_VALUES, UNLISTED_VALUES, Validator, key_path};
 use super::{
-    Access, Date, Exception, Policy, PolicyOrigin, PolicySpan, Precision, Require, SdkRules,
-    SdkSelector, Spanned, Unlisted,
+    Access, ConsentRule, Date, Exception, Policy, PolicyOrigin, PolicySpan, Precision, Require,
+    SdkRules, SdkSelector, Spanned, Unlisted,
 };
 
 /// A list as written: replacing the inherited one, or `{add: [...]}` appending to it.
@@ -167,6 +168,10 @@ section! {
         /// Accepted findings, each with a reason and an optional expiry.
         exceptions: Option<ListEdit<Exception>> as ListEdit<ExceptionEntry>
             => |v, key, value, what| v.list(value, "`exceptions`", Validator::exception),
+        /// SDKs must wait for the user's consent before they start (PL601).
+        consent: Option<ConsentSection> as ConsentSection => |v, key, value, what| {
+            Some(ConsentSection::read(v, value, "`consent`"))
+        },
     }
 }
 
@@ -220,6 +225,17 @@ section! {
         /// PrivacyInfo.xcprivacy must declare what the ties show is collected (PL402).
         privacy_manifest: Option<Spanned<bool>> as bool
             => |v, key, value, what| v.boolean(value, "`require.privacy_manifest`"),
+    }
+}
+
+section! {
+    pub(super) struct ConsentSection as "consent", inline: true, type: ["object", "null"] {
+        /// Tracking SDKs must not start before a consent gate answers (PL601).
+        required: Option<Spanned<bool>> as bool
+            => |v, key, value, what| v.boolean(value, "`consent.required`"),
+        /// The catalog consent gates that count; absent or empty: every catalog gate.
+        gates: Option<ListEdit<Spanned<String>>> as ListEdit<ConsentGateId>
+            => |v, key, value, what| v.list(value, "`consent.gates`", Validator::consent_gate),
     }
 }
 
@@ -302,6 +318,10 @@ impl PolicyDocument {
             ListEdit::apply(paths.ignore, &mut policy.ignore_paths);
         }
         ListEdit::apply(self.exceptions, &mut policy.exceptions);
+        if let Some(consent) = self.consent {
+            overlay_option(consent.required, &mut policy.consent.required);
+            ListEdit::apply(consent.gates, &mut policy.consent.gates);
+        }
     }
 }
 
@@ -333,6 +353,7 @@ impl Policy {
             },
             capabilities: BTreeMap::new(),
             require: Require::default(),
+            consent: ConsentRule::default(),
             ignore_paths: Vec::new(),
             exceptions: Vec::new(),
         }

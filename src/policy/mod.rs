@@ -133,6 +133,14 @@ impl Default for CapabilityRule {
     }
 }
 
+/// `consent:` (issue 23): SDKs must wait for the user's answer (`required`), given
+/// through one of `gates` (catalog consent gate ids; empty: any catalog gate).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsentRule {
+    pub required: Option<Spanned<bool>>,
+    pub gates: Vec<Spanned<String>>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Require {
     pub purpose_strings: Option<Spanned<bool>>,
@@ -173,6 +181,7 @@ pub struct Policy {
     /// Keyed by capability id; a capability not named has the default rule.
     pub capabilities: BTreeMap<String, CapabilityRule>,
     pub require: Require,
+    pub consent: ConsentRule,
     /// `paths.ignore` globs over scan-relative paths.
     pub ignore_paths: Vec<String>,
     pub exceptions: Vec<Exception>,
@@ -256,6 +265,16 @@ impl Policy {
             .purpose_strings
             .as_ref()
             .is_some_and(|s| s.value)
+    }
+
+    /// `consent.required: true`: PL601 runs.
+    pub fn requires_consent(&self) -> bool {
+        self.consent.required.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// Whether the policy counts this consent gate (every gate when `consent.gates` is empty).
+    pub fn counts_consent_gate(&self, gate: &str) -> bool {
+        self.consent.gates.is_empty() || self.consent.gates.iter().any(|g| g.value == gate)
     }
 
     pub fn requires_privacy_manifest(&self) -> bool {

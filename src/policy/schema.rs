@@ -91,6 +91,8 @@ pub(super) struct RuleName;
 pub(super) struct SdkId;
 /// `capability:` of an exception.
 pub(super) struct CapabilityId;
+/// An entry of `consent.gates`.
+pub(super) struct ConsentGateId;
 /// `reason:` of an exception.
 pub(super) struct Reason;
 
@@ -178,6 +180,11 @@ fixed_schema!(RuleName, "rule", true, |g| {
 fixed_schema!(SdkId, "sdkId", true, |g| json_schema!({
     "type": "string",
     "pattern": "^[a-z0-9][a-z0-9._-]*$"
+}));
+
+fixed_schema!(ConsentGateId, "consentGateId", true, |g| json_schema!({
+    "type": "string",
+    "pattern": "^[a-z0-9][a-z0-9-]*$"
 }));
 
 fixed_schema!(CapabilityId, "capabilityId", true, |g| json_schema!({

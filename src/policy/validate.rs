@@ -24,6 +24,7 @@ pub const RULE_NAMES: &[(&str, &str)] = &[
     ("PL402", "privacy-manifest-gap"),
     ("PL501", "expired-exception"),
     ("PL502", "unused-exception"),
+    ("PL601", "sdk-starts-before-consent"),
     ("PL900", "unanalyzed-file"),
 ];
 
@@ -281,6 +282,31 @@ impl<'a> Validator<'a> {
                 format!("unknown SDK id `{text}`"),
             )
             .label("not in the catalog")
+            .help(help),
+        );
+        None
+    }
+
+    /// A consent gate id of the catalog (`consent.gates`).
+    pub(super) fn consent_gate(&mut self, node: &Node) -> Option<Spanned<String>> {
+        let text = self.string(node, "a consent gate id")?;
+        if self.catalog.consent_gate(text).is_some() {
+            return Some(self.spanned(text.to_string(), node));
+        }
+        let ids = self.catalog.consent_gates.iter().map(|g| g.id.as_str());
+        let help = suggest(text, ids.clone()).unwrap_or_else(|| {
+            format!(
+                "the catalog's consent gates are: {}",
+                ids.collect::<Vec<_>>().join(", ")
+            )
+        });
+        self.report(
+            Issue::new(
+                "unknown-consent-gate",
+                Some(node.span),
+                format!("unknown consent gate `{text}`"),
+            )
+            .label("not a catalog consent gate")
             .help(help),
         );
         None

@@ -61,6 +61,7 @@ pub fn to_json(units: &[AppUnit], catalog: &Catalog) -> Value {
                         "id": id,
                         "category": catalog.sdk(id).map(|s| s.category.as_str()),
                         "evidence": evidence.iter().map(evidence_json).collect::<Vec<_>>(),
+                        "consent": crate::consent::assess::state(unit, catalog, id).as_str(),
                     })
                 })
                 .collect();

@@ -4,6 +4,7 @@
 //! read it. `evaluate` runs every family; each family lives in its own file.
 
 mod capabilities;
+mod consent;
 mod declarations;
 mod docs;
 mod sdks;
@@ -218,6 +219,15 @@ rules! {
             "PL503 allow-without-reason cannot be excepted: it asks for the reason an inline allow lacks, so write `-- why` after that comment instead",
         ),
     },
+    SdkStartsBeforeConsent {
+        code: "PL601",
+        name: "sdk-starts-before-consent",
+        severity: Error,
+        security_severity: "6.0",
+        summary: "A tracking SDK starts collecting before a consent gate answers",
+        docs: consent::PL601,
+        excepted: EXCEPTABLE,
+    },
     UnanalyzedFile {
         code: "PL900",
         name: "unanalyzed-file",
@@ -264,6 +274,7 @@ impl Rule {
             Some("PL3") => "data-flow",
             Some("PL4") => "app-store",
             Some("PL5") => "policy",
+            Some("PL6") => "consent",
             _ => "analysis",
         }
     }
@@ -436,6 +447,7 @@ pub fn evaluate(facts: &Facts, policy: &Policy, catalog: &Catalog) -> Vec<Findin
         ties::check(unit, policy, catalog, &mut findings);
         store::check(unit, policy, catalog, &mut findings);
         declarations::check(unit, policy, catalog, &mut findings);
+        consent::check(unit, policy, catalog, &mut findings);
     }
     findings
 }

@@ -6,7 +6,8 @@
 //!   library's manifest would merge in). `android:maxSdkVersion` is noted in the detail.
 //! - `<service android:foregroundServiceType="location|microphone">` → one
 //!   `CapabilityDeclared` per catalog type (a location service is background location).
-//! - Unknown permissions and `<meta-data>` produce nothing.
+//! - `<meta-data>` naming a catalog SDK's collection switch → `CollectionSwitch`
+//!   (`crate::consent`); other `<meta-data>` and unknown permissions produce nothing.
 //! - Malformed XML → a problem at the parser's line and column.
 
 use roxmltree::Node;
@@ -41,6 +42,7 @@ pub fn extract(input: &FileInput) -> FileFacts {
                 permission(input, node, &mut facts);
             }
             "service" => foreground_service(input, node, &mut facts),
+            "meta-data" => collection_switch(input, node, &mut facts),
             _ => {}
         }
     }
@@ -73,6 +75,24 @@ fn permission(input: &FileInput, node: Node, facts: &mut FileFacts) {
             key: name.trim().to_string(),
         },
         detail,
+    );
+}
+
+/// `<meta-data android:name=… android:value=…>` naming an SDK's collection switch.
+fn collection_switch(input: &FileInput, node: Node, facts: &mut FileFacts) {
+    let (Some(name), Some(value)) = (
+        node.attribute((ANDROID_NS, "name")),
+        node.attribute((ANDROID_NS, "value")),
+    ) else {
+        return;
+    };
+    crate::consent::switch_evidence(
+        input.catalog,
+        crate::catalog::SwitchPlatform::Android,
+        name.trim(),
+        crate::catalog::parse_bool(value),
+        input.at(node.range().start),
+        facts,
     );
 }
 

@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use plist::{Dictionary, Value};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, SwitchPlatform, parse_bool};
 use crate::extract::FileInput;
 use crate::extract::xml::{self, XmlRefusal};
 
@@ -56,6 +56,23 @@ fn usage_keys(input: &FileInput, root: &Dictionary, finder: &mut Finder, facts: 
                     "NSLocationDefaultAccuracyReduced = true",
                 );
             }
+        } else if input
+            .catalog
+            .collection_switch(SwitchPlatform::Ios, key)
+            .is_some()
+        {
+            let at = finder.key(key).unwrap_or(input.loc(1, 1));
+            let flag = value
+                .as_boolean()
+                .or_else(|| value.as_string().and_then(parse_bool));
+            crate::consent::switch_evidence(
+                input.catalog,
+                SwitchPlatform::Ios,
+                key,
+                flag,
+                at,
+                facts,
+            );
         } else if is_usage_key(key) || input.catalog.plist_key(key).is_some() {
             let at = finder.key(key).unwrap_or(input.loc(1, 1));
             usage_key_evidence(input.catalog, key, at, facts);

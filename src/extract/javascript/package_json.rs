@@ -781,7 +781,15 @@ mod embedded_catalog_tests {
             "index.html",
             "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n<script>\nfbq('init', '1');\n</script>",
         );
-        assert_eq!(found, vec!["sdk google-analytics 1", "sdk meta-pixel 3"]);
+        // The pixel's `init` is also a start (consent, issue 23).
+        assert_eq!(
+            found,
+            vec![
+                "sdk google-analytics 1",
+                "sdk meta-pixel 3",
+                "SdkStart { sdk: \"meta-pixel\", gate: None, startup: true }"
+            ]
+        );
     }
 }
 
