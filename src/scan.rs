@@ -16,6 +16,8 @@ use crate::model::{FileFacts, FileProblem, InlineAllow, Location};
 use crate::suppress;
 use crate::walk::{self, FileKind};
 
+mod generated;
+
 /// Files above this size are not analysed (reported, never silent). Real manifests
 /// and hand-written sources are far smaller; generated bundles are not worth parsing.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -88,52 +90,18 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     } else {
         options.threads
     };
-    let walked = walk::walk(root, &options.subroots, threads);
-    let ignore = crate::scan_globs(&options.ignore);
-    let candidates: Vec<_> = walked
-        .files
-        .into_iter()
-        .filter(|c| !ignore.as_ref().is_some_and(|g| g.is_match(&c.relative)))
-        .collect();
-
-    if let Some(progress) = &options.progress {
-        progress.total.store(candidates.len(), Ordering::Relaxed);
-    }
-    let run = || {
-        candidates
-            .par_iter()
-            .map(|c| {
-                let outcome = analyse_file(
-                    &c.absolute,
-                    &c.relative,
-                    c.kind,
-                    catalog,
-                    options.max_file_size,
-                );
-                if let Some(progress) = &options.progress {
-                    progress.done.fetch_add(1, Ordering::Relaxed);
-                }
-                (c.relative.clone(), c.kind, outcome)
-            })
-            .collect::<Vec<_>>()
-    };
-    let results = match rayon::ThreadPoolBuilder::new()
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(EXTRACT_STACK_SIZE)
         .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
-    };
-
-    let results = match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(EXTRACT_STACK_SIZE)
-        .build()
-    {
-        Ok(pool) => pool.install(|| summarise_hops(&candidates, results, catalog)),
-        Err(_) => summarise_hops(&candidates, results, catalog),
-    };
+        .ok();
+    let (walked, mut results) = in_pool(pool.as_ref(), || {
+        walk_and_extract(root, catalog, options, threads)
+    });
+    // The walk hands files over in no particular order: sorted here, the rest of the
+    // pipeline sees them as a sorted walk would give them.
+    results.sort_by(|a, b| a.0.relative.cmp(&b.0.relative));
+    let (results, hops) = in_pool(pool.as_ref(), || summarise_hops(results, catalog));
 
     let mut problems: Vec<FileProblem> = walked
         .problems
@@ -154,8 +122,12 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     let mut allows = Vec::new();
     let mut files = Vec::new();
     let files_scanned = results.len();
-    let mut stats = PrefilterStats::default();
-    for (path, kind, outcome) in results {
+    let mut stats = PrefilterStats {
+        hops,
+        ..PrefilterStats::default()
+    };
+    for (candidate, outcome) in results {
+        let (path, kind) = (candidate.relative, candidate.kind);
         stats.count(&path, &outcome);
         match outcome {
             FileOutcome::Analysed(mut facts, _) => {
@@ -163,7 +135,9 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
                 allows.append(&mut facts.allows);
                 files.push(AnalysedFile { path, kind, facts });
             }
-            FileOutcome::Skipped(reason) => skipped.push(Skipped { path, reason }),
+            FileOutcome::Skipped(reason) | FileOutcome::Generated(reason) => {
+                skipped.push(Skipped { path, reason })
+            }
         }
     }
     problems.sort();
@@ -182,6 +156,66 @@ pub fn analyse(root: &Path, catalog: &Catalog, options: &ScanOptions) -> Analysi
     }
 }
 
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// The walk streams into the extraction: each file found is analysed on the pool while
+/// the walk goes on (in the current pool, in no particular order).
+fn walk_and_extract(
+    root: &Path,
+    catalog: &Catalog,
+    options: &ScanOptions,
+    threads: usize,
+) -> (walk::WalkResult, Vec<(walk::Candidate, FileOutcome)>) {
+    let ignore = crate::scan_globs(&options.ignore);
+    let (sender, receiver) = std::sync::mpsc::channel::<walk::Candidate>();
+    std::thread::scope(|scope| {
+        let walker = scope.spawn(move || {
+            let found = |candidate: walk::Candidate| {
+                if ignore
+                    .as_ref()
+                    .is_some_and(|g| g.is_match(&candidate.relative))
+                {
+                    return;
+                }
+                if let Some(progress) = &options.progress {
+                    progress.total.fetch_add(1, Ordering::Relaxed);
+                }
+                // The receiver lives until every sender is gone; a send cannot fail.
+                let _ = sender.send(candidate);
+            };
+            let walked = walk::walk(root, &options.subroots, threads, &found);
+            drop(sender);
+            walked
+        });
+        let results = receiver
+            .into_iter()
+            .par_bridge()
+            .map(|c| {
+                let outcome = analyse_file(
+                    &c.absolute,
+                    &c.relative,
+                    c.kind,
+                    catalog,
+                    options.max_file_size,
+                );
+                if let Some(progress) = &options.progress {
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                (c, outcome)
+            })
+            .collect::<Vec<_>>();
+        let walked = walker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (walked, results)
+    })
+}
+
 /// Rounds of [`summarise_hops`]: how many files the prefilter rejected may stand in a
 /// row between a capability read and an SDK call (a view model between a service and an
 /// analytics wrapper is one).
@@ -193,27 +227,27 @@ const HOP_ROUNDS: usize = 2;
 /// already summarised — a file stem or a function name, as a whole word — are lowered
 /// for their function summary, in a few rounds.
 fn summarise_hops(
-    candidates: &[walk::Candidate],
-    mut results: Vec<(String, FileKind, FileOutcome)>,
+    mut results: Vec<(walk::Candidate, FileOutcome)>,
     catalog: &Catalog,
-) -> Vec<(String, FileKind, FileOutcome)> {
+) -> (Vec<(walk::Candidate, FileOutcome)>, HopStats) {
+    let mut stats = HopStats::default();
     // Every capability read passes the prefilter, so if no summary holds one, no value
     // can cross a file and no hop is worth a parse.
-    let any_source = results.iter().any(|(_, _, outcome)| {
+    let any_source = results.iter().any(|(_, outcome)| {
         matches!(outcome, FileOutcome::Analysed(facts, _)
             if facts.summary.as_ref().is_some_and(|s| s.functions.iter().any(reads_capability)))
     });
     if !any_source {
-        return results;
+        return (results, stats);
     }
     let mut needles = Needles::default();
-    let known = |results: &[(String, FileKind, FileOutcome)], needles: &mut Needles| {
+    let known = |results: &[(walk::Candidate, FileOutcome)], needles: &mut Needles| {
         // A function can be a hop only if it carries something: it sends a value to an
         // SDK, returns a capability read, or calls such a function. Names of functions
         // that do neither (most of an app) would make nearly every file a candidate.
         for _ in 0..=MAX_HOPS_IN_FILES {
             let before = needles.words.len();
-            for (path, _, outcome) in results {
+            for (candidate, outcome) in results {
                 let FileOutcome::Analysed(facts, _) = outcome else {
                     continue;
                 };
@@ -229,7 +263,7 @@ fn summarise_hops(
                 if live.is_empty() {
                     continue;
                 }
-                let stem = Path::new(path)
+                let stem = Path::new(&candidate.relative)
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned());
                 for name in stem.into_iter().chain(live) {
@@ -252,18 +286,19 @@ fn summarise_hops(
         let hops: Vec<usize> = results
             .iter()
             .enumerate()
-            .filter(|(_, (_, _, outcome))| {
+            .filter(|(_, (_, outcome))| {
                 matches!(outcome, FileOutcome::Analysed(f, Route::Rejected) if f.summary.is_none())
             })
             .map(|(i, _)| i)
             .collect();
+        stats.reread += hops.len();
         let summaries: Vec<(
             usize,
             Option<Box<crate::extract::analyze::summary::FileSummary>>,
         )> = hops
             .par_iter()
             .filter_map(|&i| {
-                let c = &candidates[i];
+                let c = &results[i].0;
                 let bytes = std::fs::read(&c.absolute).ok()?;
                 let text = std::str::from_utf8(&bytes).ok()?;
                 let names_one = matcher
@@ -279,12 +314,13 @@ fn summarise_hops(
                 Some((i, summary))
             })
             .collect();
+        stats.lowered += summaries.len();
         if summaries.is_empty() {
             break;
         }
         let before = needles.words.len();
         for (i, summary) in summaries {
-            if let FileOutcome::Analysed(facts, _) = &mut results[i].2 {
+            if let FileOutcome::Analysed(facts, _) = &mut results[i].1 {
                 facts.summary = summary;
             }
         }
@@ -293,7 +329,15 @@ fn summarise_hops(
             break;
         }
     }
-    results
+    (results, stats)
+}
+
+/// What [`summarise_hops`] cost: source files read again (every prefilter-rejected one,
+/// once per round) and files lowered for their summary.
+#[derive(Debug, Default)]
+struct HopStats {
+    reread: usize,
+    lowered: usize,
 }
 
 /// Rounds of "calls a function that carries" followed inside the files already summarised.
@@ -356,6 +400,8 @@ fn whole_word(text: &[u8], start: usize, end: usize) -> bool {
 enum FileOutcome {
     Analysed(FileFacts, Route),
     Skipped(String),
+    /// Generated code naming no SDK in an import: not parsed, listed as skipped.
+    Generated(String),
 }
 
 /// How a file went through the pipeline: what the prefilter decided for a source file.
@@ -377,12 +423,20 @@ struct PrefilterStats {
     parsed: usize,
     parsed_with_facts: usize,
     parsed_for_nothing: Vec<String>,
+    generated_skipped: usize,
+    hops: HopStats,
 }
 
 impl PrefilterStats {
     fn count(&mut self, path: &str, outcome: &FileOutcome) {
-        let FileOutcome::Analysed(facts, route) = outcome else {
-            return;
+        let (facts, route) = match outcome {
+            FileOutcome::Analysed(facts, route) => (facts, route),
+            FileOutcome::Generated(_) => {
+                self.sources += 1;
+                self.generated_skipped += 1;
+                return;
+            }
+            FileOutcome::Skipped(_) => return,
         };
         match route {
             Route::NotSource => return,
@@ -408,13 +462,16 @@ impl PrefilterStats {
         let share = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
         let _ = writeln!(
             err,
-            "privlint stats: {} source files, {} parsed ({:.1} %), {} with facts, {} parsed for nothing ({:.1} % of parsed)",
+            "privlint stats: {} source files, {} parsed ({:.1} %), {} with facts, {} parsed for nothing ({:.1} % of parsed), {} generated not parsed; cross-file hops: {} files read again, {} lowered",
             self.sources,
             self.parsed,
             share(self.parsed, self.sources),
             self.parsed_with_facts,
             self.parsed_for_nothing.len(),
             share(self.parsed_for_nothing.len(), self.parsed),
+            self.generated_skipped,
+            self.hops.reread,
+            self.hops.lowered,
         );
         if mode == "files" {
             for path in &self.parsed_for_nothing {
@@ -460,8 +517,16 @@ fn analyse_file(
         Ok(t) => t,
         Err(reason) => return problem(reason),
     };
+    let prefilter = catalog.prefilter();
     let route = match crate::extract::language_of(kind) {
-        Some(language) if catalog.prefilter().is_relevant(language, text.as_bytes()) => {
+        Some(language) if prefilter.is_relevant(language, text.as_bytes()) => {
+            if let Some(generated) = generated::generated_reason(relative, &text)
+                && !prefilter.imports_something(language, text.as_bytes())
+            {
+                return FileOutcome::Generated(format!(
+                    "{generated} naming no SDK or capability package in an import: not parsed"
+                ));
+            }
             Route::Parsed
         }
         Some(_) => Route::Rejected,
@@ -621,6 +686,49 @@ mod tests {
             nesting_beyond_limit(&tags, FileKind::InfoPlist),
             Some(MAX_NESTING + 5)
         );
+    }
+
+    #[test]
+    fn the_streamed_walk_gives_the_same_analysis_on_any_thread_count() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/src/main/java/com/acme")).expect("mkdir");
+        std::fs::write(
+            root.join("app/build.gradle"),
+            "plugins { id 'com.android.application' }\ndependencies { implementation 'com.appsflyer:af-android-sdk:6.12.1' }\n",
+        )
+        .expect("write");
+        for i in 0..40 {
+            let text = if i % 7 == 0 {
+                format!(
+                    "package com.acme\nimport com.appsflyer.AppsFlyerLib\nclass Screen{i} {{ fun go() = AppsFlyerLib.getInstance() }}\n"
+                )
+            } else {
+                format!("package com.acme\nclass Plain{i} {{ fun n() = {i} }}\n")
+            };
+            let path = root.join(format!("app/src/main/java/com/acme/F{i:02}.kt"));
+            std::fs::write(path, text).expect("write");
+        }
+        let catalog = Catalog::embedded().expect("catalog");
+        let run = |threads: usize| {
+            let progress = std::sync::Arc::new(Progress::default());
+            let options = ScanOptions {
+                threads,
+                progress: Some(progress.clone()),
+                ..ScanOptions::default()
+            };
+            let analysis = analyse(root, &catalog, &options);
+            assert_eq!(progress.total.load(Ordering::Relaxed), 41);
+            assert_eq!(progress.done.load(Ordering::Relaxed), 41);
+            assert_eq!(analysis.files_scanned, 41);
+            format!(
+                "{:?}",
+                (&analysis.facts, &analysis.problems, &analysis.skipped)
+            )
+        };
+        let one = run(1);
+        assert!(one.contains("appsflyer"));
+        assert_eq!(one, run(4));
     }
 
     #[test]

@@ -151,9 +151,9 @@ pub struct WalkProblem {
     pub reason: String,
 }
 
+/// What the walk could not enter or skipped (the files themselves go to `found`).
 #[derive(Debug, Default)]
 pub struct WalkResult {
-    pub files: Vec<Candidate>,
     pub problems: Vec<WalkProblem>,
     /// Files skipped on purpose (bundles, minified code, vendored folders), with reason.
     pub skipped: Vec<WalkProblem>,
@@ -172,7 +172,15 @@ const QUIET_SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", ".idea"];
 ///
 /// `subroots` (folders under `root`) limit the walk to those folders; paths stay
 /// relative to `root`. Empty means the whole root.
-pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
+///
+/// Each file found is handed to `found` at once (from the walker's threads, in no
+/// particular order), so extraction can start before the walk ends.
+pub fn walk(
+    root: &Path,
+    subroots: &[PathBuf],
+    threads: usize,
+    found: &(dyn Fn(Candidate) + Sync),
+) -> WalkResult {
     let result = Mutex::new(WalkResult::default());
     let root_owned = root.to_path_buf();
     let mut builder = WalkBuilder::new(subroots.first().map_or(root, PathBuf::as_path));
@@ -228,8 +236,7 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
                     match relative {
                         Ok(relative) => {
                             if let Some(kind) = FileKind::classify(path) {
-                                let mut r = result.lock().unwrap_or_else(|e| e.into_inner());
-                                r.files.push(Candidate {
+                                found(Candidate {
                                     relative,
                                     absolute: path.to_path_buf(),
                                     kind,
@@ -263,7 +270,6 @@ pub fn walk(root: &Path, subroots: &[PathBuf], threads: usize) -> WalkResult {
         })
     });
     let mut result = result.into_inner().unwrap_or_else(|e| e.into_inner());
-    result.files.sort();
     result.problems.sort();
     result.problems.dedup();
     let dirs = std::mem::take(&mut *skipped_dirs.lock().unwrap_or_else(|e| e.into_inner()));

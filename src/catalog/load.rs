@@ -2,11 +2,12 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use super::{Catalog, CatalogFile};
+use super::{CapabilityDef, Catalog, CatalogFile, CategoryDef, SdkDef};
 
 /// The catalog files compiled into the binary, in load order.
 pub const EMBEDDED_FILES: &[(&str, &str)] = &[
@@ -94,12 +95,40 @@ pub struct CatalogProblem {
     pub message: String,
 }
 
+/// The embedded catalog's entries as parsed, kept for the process: `--version` and the
+/// command both need the catalog, and its YAML is most of a one-file run's cost.
+struct Parsed {
+    version: String,
+    categories: Vec<CategoryDef>,
+    sdks: Vec<SdkDef>,
+    capabilities: Vec<CapabilityDef>,
+    consent_gates: Vec<super::ConsentGateDef>,
+}
+
 pub(super) fn load_embedded() -> Result<Catalog, CatalogError> {
-    let files = EMBEDDED_FILES
-        .iter()
-        .map(|(name, text)| (name.to_string(), text.to_string()))
-        .collect();
-    assemble(files)
+    static PARSED: OnceLock<Option<Parsed>> = OnceLock::new();
+    let files = || {
+        EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect()
+    };
+    // The embedded files are part of the build and `check` passes on them (a unit test
+    // says so), so they are not checked again on every run.
+    match PARSED.get_or_init(|| parse(files()).ok()) {
+        Some(p) => {
+            let mut catalog = Catalog::build(
+                p.version.clone(),
+                p.categories.clone(),
+                p.sdks.clone(),
+                p.capabilities.clone(),
+            );
+            catalog.consent_gates = p.consent_gates.clone();
+            Ok(catalog)
+        }
+        // Unreachable with a tested build; the full path gives the diagnostic.
+        None => assemble(files()),
+    }
 }
 
 pub(super) fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
@@ -131,6 +160,23 @@ pub(super) fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
 }
 
 fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
+    let parsed = parse(files)?;
+    let mut catalog = Catalog::build(
+        parsed.version,
+        parsed.categories,
+        parsed.sdks,
+        parsed.capabilities,
+    );
+    catalog.consent_gates = parsed.consent_gates;
+    let problems = check(&catalog);
+    if problems.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(CatalogError::Invalid { problems })
+    }
+}
+
+fn parse(files: Vec<(String, String)>) -> Result<Parsed, CatalogError> {
     let mut version = None;
     let mut categories = Vec::new();
     let mut sdks = Vec::new();
@@ -155,19 +201,13 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogError> {
         capabilities.extend(file.capabilities);
         consent_gates.extend(file.consent_gates);
     }
-    let mut catalog = Catalog::build(
-        version.unwrap_or_else(|| "unversioned".into()),
+    Ok(Parsed {
+        version: version.unwrap_or_else(|| "unversioned".into()),
         categories,
         sdks,
         capabilities,
-    );
-    catalog.consent_gates = consent_gates;
-    let problems = check(&catalog);
-    if problems.is_empty() {
-        Ok(catalog)
-    } else {
-        Err(CatalogError::Invalid { problems })
-    }
+        consent_gates,
+    })
 }
 
 /// Every semantic check `privlint catalog check` runs: unique ids, known references,

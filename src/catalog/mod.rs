@@ -453,6 +453,16 @@ mod tests {
     fn embedded_catalog_loads() {
         let catalog = Catalog::embedded().expect("embedded catalog is valid");
         assert!(!catalog.sdks.is_empty());
+        // A run does not check the embedded catalog again: this test does.
+        let problems: Vec<String> = catalog
+            .problems()
+            .iter()
+            .map(|p| p.message.clone())
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+        // Loaded twice in one process, it is the same catalog.
+        let again = Catalog::embedded().expect("embedded catalog is valid");
+        assert_eq!(format!("{:?}", catalog.sdks), format!("{:?}", again.sdks));
     }
 
     fn id(found: Option<&SdkDef>) -> Option<&str> {

@@ -10,11 +10,18 @@
 //!
 //! A requirement mirrors how the extractors match (docs/catalog.md): an SDK identifier
 //! is looked up whole, so it counts only on identifier boundaries (`Adjust` is not in
-//! `contentInsetAdjustmentBehavior`); a page global counts only where it is called or
-//! dereferenced (`heap.track(`, `fbq(`), the only use the JavaScript analysis reads; a
-//! capability API needs one of its method names (whole) and, besides, its receiver (the
-//! extractor compares receivers by containment, so a substring) or one of its argument
-//! hints (also containment).
+//! `contentInsetAdjustmentBehavior`); a Swift or Objective-C module counts only where it
+//! is imported (a module is reachable no other way, and `Segment` or `Branch` elsewhere
+//! is just a word); a page global counts only where it is called or dereferenced
+//! (`heap.track(`, `fbq(`), the only use the JavaScript analysis reads; a capability API
+//! needs one of its method names (whole), its receiver unless the method is distinctive
+//! (the extractor compares receivers by containment, so a substring, but not one inside
+//! the method name itself: `Location` in `getLocation`), and one of its argument hints
+//! when it has some (compared case-insensitively, as the extractor does).
+//!
+//! The automata are built per language on first use: a named-file run needs one.
+
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -25,8 +32,16 @@ use crate::ecosystem;
 pub struct Prefilter {
     /// Every literal of every language, sorted, for `privlint catalog --literals`.
     literals: Vec<String>,
-    /// Indexed like [`Language::ALL`]; `None` lets every file through (slow, never wrong).
-    filters: Vec<Option<LanguageFilter>>,
+    /// Indexed like [`Language::ALL`]: each language's requirements, and its automata
+    /// once a file of it has been looked at.
+    languages: Vec<LazyFilter>,
+}
+
+#[derive(Debug)]
+struct LazyFilter {
+    requirements: Vec<Vec<Vec<Term>>>,
+    /// `None` inside: no automaton could be built, every file passes (slow, never wrong).
+    filter: OnceLock<Option<LanguageFilter>>,
 }
 
 /// Where an occurrence of a literal counts.
@@ -34,10 +49,14 @@ pub struct Prefilter {
 enum Context {
     /// Anywhere, also inside a longer identifier.
     Anywhere,
+    /// Anywhere, in any ASCII case (argument hints: the extractor lower-cases both sides).
+    AnyCase,
     /// Not inside a longer identifier: no identifier character touches either end.
     Word,
     /// As a whole word, called or dereferenced: `(`, `.`, `?.` or `[` follows.
     Called,
+    /// As a whole word on an import line (`import Adjust`, `@import Adjust;`).
+    Imported,
 }
 
 /// One literal with the context it needs; requirements refer to these by index.
@@ -45,6 +64,9 @@ enum Context {
 struct Term {
     text: String,
     context: Context,
+    /// An SDK identifier or a capability package (not an API's method, receiver or hint):
+    /// what an import names.
+    identifier: bool,
 }
 
 /// All of these groups must have a hit, any term of a group will do.
@@ -52,61 +74,117 @@ type Requirement = Vec<Vec<usize>>;
 
 #[derive(Debug)]
 struct LanguageFilter {
-    automaton: AhoCorasick,
     terms: Vec<Term>,
+    /// Case-sensitive automaton over every term but the `AnyCase` ones; its pattern ids
+    /// map to term indexes through `exact_terms`.
+    exact: AhoCorasick,
+    exact_terms: Vec<usize>,
+    /// Case-insensitive automaton over the `AnyCase` terms, run only when a requirement
+    /// waits for one of them.
+    any_case: Option<AhoCorasick>,
+    any_case_terms: Vec<usize>,
     /// Terms enough by themselves (single-group requirements): the scan stops at one.
     sufficient: Vec<bool>,
     /// Requirements of two groups or more, checked after the scan.
     combined: Vec<Requirement>,
+    /// For each term, the longer word terms containing it and where (`Location` is at 3
+    /// in `getLocation`): an occurrence inside one of those is no receiver of its own.
+    containers: Vec<Vec<(usize, usize)>>,
+}
+
+/// Which terms occur in their context in one file.
+#[derive(Debug)]
+struct Hits {
+    /// Some occurrence lies inside no occurrence of a longer term.
+    free: Vec<bool>,
+    /// The longer terms whose occurrences the other occurrences lie inside.
+    inside: Vec<Vec<usize>>,
+    /// Some identifier term occurs on an import line (only looked for when asked).
+    imported: bool,
+}
+
+/// How far [`LanguageFilter::scan`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Stop at the first term enough by itself.
+    UntilSufficient,
+    /// Stop at the first identifier on an import line.
+    UntilImported,
+    /// Every term.
+    All,
 }
 
 impl Prefilter {
     pub(super) fn build(sdks: &[SdkDef], capabilities: &[CapabilityDef]) -> Prefilter {
         let mut all = Vec::new();
-        let mut filters = Vec::new();
+        let mut languages = Vec::new();
         for language in Language::ALL {
             let requirements = language_requirements(language, sdks, capabilities);
-            let filter = LanguageFilter::build(&requirements);
-            if let Some(f) = &filter {
-                all.extend(f.terms.iter().map(|t| t.text.clone()));
-            }
-            filters.push(filter);
+            all.extend(
+                requirements
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|t| t.text.len() >= MIN_LITERAL)
+                    .map(|t| t.text.clone()),
+            );
+            languages.push(LazyFilter {
+                requirements,
+                filter: OnceLock::new(),
+            });
         }
         all.sort();
         all.dedup();
         Prefilter {
             literals: all,
-            filters,
+            languages,
         }
+    }
+
+    fn filter(&self, language: Language) -> Option<&LanguageFilter> {
+        let index = Language::ALL.iter().position(|l| *l == language)?;
+        let lazy = self.languages.get(index)?;
+        lazy.filter
+            .get_or_init(|| LanguageFilter::build(&lazy.requirements))
+            .as_ref()
     }
 
     /// Whether a file of `language` mentions anything the catalog knows for it.
     pub fn is_relevant(&self, language: Language, bytes: &[u8]) -> bool {
-        let index = Language::ALL.iter().position(|l| *l == language);
-        match index.and_then(|i| self.filters.get(i)) {
-            Some(Some(filter)) => filter.is_relevant(bytes),
-            _ => true,
-        }
+        self.filter(language)
+            .is_none_or(|filter| filter.passes(&filter.scan(bytes, Scan::UntilSufficient)))
+    }
+
+    /// Whether a file of `language` names an SDK or a capability package on an import
+    /// line (`import com.appsflyer…`, `import Adjust`, `from 'expo-location'`): generated
+    /// code is parsed only then.
+    pub fn imports_something(&self, language: Language, bytes: &[u8]) -> bool {
+        self.filter(language).is_none_or(|filter| {
+            let hits = filter.scan(bytes, Scan::UntilImported);
+            hits.imported && filter.passes(&hits)
+        })
     }
 
     /// Why a file of `language` passes: the literals of the first requirement it meets
     /// (for `PRIVLINT_STATS=files`, to review the literal sets on real code).
     pub fn reason(&self, language: Language, bytes: &[u8]) -> Option<Vec<&str>> {
-        let index = Language::ALL.iter().position(|l| *l == language)?;
-        let filter = self.filters.get(index)?.as_ref()?;
-        let hit = filter.hits(bytes, false);
-        let met = |groups: &Requirement| groups.iter().all(|g| g.iter().any(|&i| hit[i]));
-        let sufficient = (0..hit.len()).find(|&i| hit[i] && filter.sufficient[i]);
-        let (terms, combined) = match sufficient {
-            Some(i) => (vec![i], None),
-            None => (Vec::new(), filter.combined.iter().find(|g| met(g))),
-        };
-        let terms = combined.map_or(terms, |groups| {
-            groups
+        let filter = self.filter(language)?;
+        let hits = filter.scan(bytes, Scan::All);
+        let sufficient = (0..filter.terms.len()).find(|&i| filter.sufficient[i] && hits.any(i));
+        let terms: Vec<usize> = match sufficient {
+            Some(i) => vec![i],
+            None => filter
+                .combined
                 .iter()
-                .filter_map(|g| g.iter().copied().find(|&i| hit[i]))
-                .collect()
-        });
+                .find(|r| hits.meet(r))
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .filter_map(|g| g.iter().copied().find(|&i| hits.counts(i, groups)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
         let texts: Vec<&str> = terms
             .iter()
             .map(|&i| filter.terms[i].text.as_str())
@@ -120,21 +198,30 @@ impl Prefilter {
     }
 }
 
+/// Shorter literals are not looked for (a group left with none is left out).
+const MIN_LITERAL: usize = 3;
+
 impl LanguageFilter {
     fn build(requirements: &[Vec<Vec<Term>>]) -> Option<LanguageFilter> {
-        let mut terms: Vec<Term> = requirements.iter().flatten().flatten().cloned().collect();
-        terms.retain(|t| t.text.len() >= 3);
+        // A group with a literal too short to look for cannot be checked (a file might
+        // hold only that one): it is left out, which lets more files through, never
+        // fewer; a requirement left with no group at all is dropped.
+        let searchable = |group: &&Vec<Term>| group.iter().all(|t| t.text.len() >= MIN_LITERAL);
+        let mut terms: Vec<Term> = requirements
+            .iter()
+            .flat_map(|r| r.iter().filter(searchable))
+            .flatten()
+            .cloned()
+            .collect();
         terms.sort();
         terms.dedup();
         let index = |t: &Term| terms.binary_search(t).ok();
         let mut sufficient = vec![false; terms.len()];
         let mut combined = Vec::new();
         for requirement in requirements {
-            // A group left without literals (all too short) cannot be looked for: it is
-            // left out, and a requirement left with no group at all is dropped, as a
-            // too-short literal always was.
             let groups: Requirement = requirement
                 .iter()
+                .filter(searchable)
                 .map(|group| group.iter().filter_map(index).collect::<Vec<_>>())
                 .filter(|group| !group.is_empty())
                 .collect();
@@ -144,45 +231,153 @@ impl LanguageFilter {
                 _ => combined.push(groups),
             }
         }
-        let automaton = AhoCorasick::builder()
+        let (any_case_terms, exact_terms): (Vec<usize>, Vec<usize>) =
+            (0..terms.len()).partition(|&i| terms[i].context == Context::AnyCase);
+        let exact = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             // A full DFA: one table lookup per byte on the hot path; a few MB for ~900
             // literals, built once.
             .kind(Some(AhoCorasickKind::DFA))
-            .build(terms.iter().map(|t| &t.text))
+            .build(exact_terms.iter().map(|&i| &terms[i].text))
             .ok()?;
+        let any_case = if any_case_terms.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(any_case_terms.iter().map(|&i| &terms[i].text))
+                    .ok()?,
+            )
+        };
+        let containers = terms
+            .iter()
+            .map(|inner| {
+                if inner.context != Context::Anywhere {
+                    return Vec::new();
+                }
+                exact_terms
+                    .iter()
+                    .filter(|&&j| terms[j].context != Context::Anywhere)
+                    .filter(|&&j| terms[j].text.len() > inner.text.len())
+                    .flat_map(|&j| {
+                        terms[j]
+                            .text
+                            .match_indices(inner.text.as_str())
+                            .map(move |(at, _)| (j, at))
+                    })
+                    .collect()
+            })
+            .collect();
         Some(LanguageFilter {
-            automaton,
             terms,
+            exact,
+            exact_terms,
+            any_case,
+            any_case_terms,
             sufficient,
             combined,
+            containers,
         })
     }
 
-    fn is_relevant(&self, bytes: &[u8]) -> bool {
-        let hit = self.hits(bytes, true);
-        hit.iter().zip(&self.sufficient).any(|(h, s)| *h && *s)
-            || self
-                .combined
-                .iter()
-                .any(|groups| groups.iter().all(|group| group.iter().any(|&i| hit[i])))
+    fn passes(&self, hits: &Hits) -> bool {
+        (0..self.terms.len()).any(|i| self.sufficient[i] && hits.any(i))
+            || self.combined.iter().any(|r| hits.meet(r))
     }
 
-    /// Which terms occur in their context; with `early`, the scan stops at the first
-    /// term that is enough by itself.
-    fn hits(&self, bytes: &[u8], early: bool) -> Vec<bool> {
-        let mut hit = vec![false; self.terms.len()];
-        for found in self.automaton.find_overlapping_iter(bytes) {
-            let i = found.pattern().as_usize();
-            if hit[i] || !in_context(bytes, found.start(), found.end(), self.terms[i].context) {
+    fn scan(&self, bytes: &[u8], scan: Scan) -> Hits {
+        let n = self.terms.len();
+        let mut hits = Hits {
+            free: vec![false; n],
+            inside: vec![Vec::new(); n],
+            imported: false,
+        };
+        let want_imports = scan == Scan::UntilImported;
+        for found in self.exact.find_overlapping_iter(bytes) {
+            let i = self.exact_terms[found.pattern().as_usize()];
+            let term = &self.terms[i];
+            let look_for_import = want_imports && term.identifier && !hits.imported;
+            if hits.free[i] && !look_for_import {
                 continue;
             }
-            hit[i] = true;
-            if early && self.sufficient[i] {
-                break;
+            let (start, end) = (found.start(), found.end());
+            if !in_context(bytes, start, end, term.context) {
+                continue;
+            }
+            match self.container_around(bytes, i, start) {
+                Some(j) if !hits.inside[i].contains(&j) => hits.inside[i].push(j),
+                Some(_) => {}
+                None => hits.free[i] = true,
+            }
+            if look_for_import && in_import(bytes, start) {
+                hits.imported = true;
+            }
+            let done = match scan {
+                Scan::UntilSufficient => hits.free[i] && self.sufficient[i],
+                Scan::UntilImported => hits.imported,
+                Scan::All => false,
+            };
+            if done {
+                return hits;
             }
         }
-        hit
+        // Argument hints are looked for only when a requirement waits for nothing else.
+        let waiting = self.combined.iter().any(|r| {
+            r.iter().any(|g| self.is_any_case(g))
+                && r.iter()
+                    .filter(|g| !self.is_any_case(g))
+                    .all(|g| g.iter().any(|&i| hits.counts(i, r)))
+        });
+        if let Some(any_case) = self.any_case.as_ref().filter(|_| waiting) {
+            for found in any_case.find_overlapping_iter(bytes) {
+                hits.free[self.any_case_terms[found.pattern().as_usize()]] = true;
+            }
+        }
+        hits
+    }
+
+    fn is_any_case(&self, group: &[usize]) -> bool {
+        group
+            .iter()
+            .all(|&i| self.terms[i].context == Context::AnyCase)
+    }
+
+    /// The longer word term whose in-context occurrence holds term `i`'s occurrence at
+    /// `start`, if any.
+    fn container_around(&self, bytes: &[u8], i: usize, start: usize) -> Option<usize> {
+        self.containers[i].iter().find_map(|&(j, at)| {
+            let outer = &self.terms[j];
+            let from = start.checked_sub(at)?;
+            let to = from + outer.text.len();
+            (bytes.get(from..to) == Some(outer.text.as_bytes())
+                && in_context(bytes, from, to, outer.context))
+            .then_some(j)
+        })
+    }
+}
+
+impl Hits {
+    /// Term `i` occurs at all.
+    fn any(&self, i: usize) -> bool {
+        self.free[i] || !self.inside[i].is_empty()
+    }
+
+    /// Term `i` occurs for `requirement`: somewhere of its own, or inside a longer term
+    /// that is not one of the requirement's (a receiver inside the method name it goes
+    /// with is no receiver).
+    fn counts(&self, i: usize, requirement: &Requirement) -> bool {
+        self.free[i]
+            || self.inside[i]
+                .iter()
+                .any(|j| !requirement.iter().flatten().any(|k| k == j))
+    }
+
+    fn meet(&self, requirement: &Requirement) -> bool {
+        requirement
+            .iter()
+            .all(|group| group.iter().any(|&i| self.counts(i, requirement)))
     }
 }
 
@@ -191,7 +386,7 @@ fn is_identifier_byte(b: u8) -> bool {
 }
 
 fn in_context(bytes: &[u8], start: usize, end: usize, context: Context) -> bool {
-    if context == Context::Anywhere {
+    if matches!(context, Context::Anywhere | Context::AnyCase) {
         return true;
     }
     let first = bytes[start];
@@ -209,15 +404,53 @@ fn in_context(bytes: &[u8], start: usize, end: usize, context: Context) -> bool 
             let rest = bytes[end..].iter().skip_while(|b| b.is_ascii_whitespace());
             matches!(rest.take(1).next(), Some(b'(' | b'.' | b'?' | b'['))
         }
+        Context::Imported => in_import(bytes, start),
         _ => true,
     }
 }
 
-fn words(texts: impl IntoIterator<Item = String>, context: Context) -> Vec<Term> {
+/// Words that open an import, a re-export or a module load in the languages privlint
+/// reads (`import`, `#import`, `@import`, `#include`, `@_exported import`, `require(`,
+/// `} from '…'` closing a multi-line import, `export … from`, Rust `use` and
+/// `extern crate`).
+const IMPORT_WORDS: &[&[u8]] = &[
+    b"import", b"include", b"require", b"from", b"export", b"use", b"extern",
+];
+
+/// How far back on its line an import word is looked for.
+const IMPORT_LOOKBACK: usize = 512;
+
+/// Whether the line holding `start` has an import word before it.
+fn in_import(bytes: &[u8], start: usize) -> bool {
+    let floor = start.saturating_sub(IMPORT_LOOKBACK);
+    let line_start = bytes[floor..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(floor, |p| floor + p + 1);
+    bytes[line_start..start]
+        .split(|&b| !is_identifier_byte(b))
+        .any(|word| IMPORT_WORDS.contains(&word))
+}
+
+fn words(texts: impl IntoIterator<Item = String>, context: Context, identifier: bool) -> Vec<Term> {
     texts
         .into_iter()
-        .map(|text| Term { text, context })
+        .map(|text| Term {
+            text,
+            context,
+            identifier,
+        })
         .collect()
+}
+
+/// Swift and Objective-C reach a module only through an import (`import Adjust`,
+/// `@import Adjust;`, `#import <Adjust/Adjust.h>`); Java and Kotlin packages, npm and
+/// pub.dev names and crates also count written out in full elsewhere.
+fn identifier_context(language: Language) -> Context {
+    match language {
+        Language::Swift | Language::Objc => Context::Imported,
+        _ => Context::Word,
+    }
 }
 
 fn language_requirements(
@@ -235,9 +468,9 @@ fn language_requirements(
             let context = if globals.contains(&literal) && is_plain_name(&literal) {
                 Context::Called
             } else {
-                Context::Word
+                identifier_context(language)
             };
-            requirements.push(vec![words([literal], context)]);
+            requirements.push(vec![words([literal], context, true)]);
         }
     }
     for cap in capabilities {
@@ -248,7 +481,7 @@ fn language_requirements(
         requirements.extend(
             packages
                 .into_iter()
-                .map(|p| vec![words([p], Context::Word)]),
+                .map(|p| vec![words([p], Context::Word, true)]),
         );
     }
     requirements
@@ -259,9 +492,10 @@ fn is_plain_name(text: &str) -> bool {
 }
 
 /// What a file calling `api` must contain: one of its method names, whole (a call
-/// matches on the method name), and — unless the method alone is enough — the receiver's
-/// type name (or the variable name it usually gets) or the dotted object path as
-/// written; for a call found by method name with argument hints, one of the hints.
+/// matches on the method name); unless the method alone is enough, the receiver's type
+/// name (or the variable name it usually gets) or the dotted object path as written; and
+/// one of its argument hints when it has any (the extractor requires one in the argument
+/// values, which are text of the same file).
 fn api_requirement(api: &ApiDef) -> Vec<Vec<Term>> {
     // A Kotlin property read calls the Java getter (`lastLocation` → `getLastLocation`).
     let properties = api.methods.iter().filter_map(|m| {
@@ -270,29 +504,24 @@ fn api_requirement(api: &ApiDef) -> Vec<Vec<Term>> {
             .then(|| lower_camel(rest))
     });
     let methods = api.methods.iter().cloned().chain(properties);
-    let mut groups = vec![words(methods, Context::Word)];
-    match &api.receiver {
-        Some(receiver) if !api.distinctive => {
-            let last = receiver.rsplit('.').next().unwrap_or(receiver);
-            let names = if last.starts_with(|c: char| c.is_ascii_uppercase()) {
-                vec![last.to_string(), lower_camel(last)]
-            } else {
-                // `navigator.geolocation`, `Permission.microphone`: written out in code.
-                vec![receiver.clone()]
-            };
-            groups.push(words(names, Context::Anywhere));
-        }
-        // Hints compare case-insensitively in the extractor; as literals they only ever
-        // stood in for a receiver, so an API with a receiver does not need them here.
-        _ if !api.argument_hints.is_empty() => {
-            let hints = api.argument_hints.iter().filter_map(|h| {
-                h.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .max_by_key(|t| t.len())
-                    .map(str::to_string)
-            });
-            groups.push(words(hints, Context::Anywhere));
-        }
-        _ => {}
+    let mut groups = vec![words(methods, Context::Word, false)];
+    if let Some(receiver) = api.receiver.as_ref().filter(|_| !api.distinctive) {
+        let last = receiver.rsplit('.').next().unwrap_or(receiver);
+        let names = if last.starts_with(|c: char| c.is_ascii_uppercase()) {
+            vec![last.to_string(), lower_camel(last)]
+        } else {
+            // `navigator.geolocation`, `Permission.microphone`: written out in code.
+            vec![receiver.clone()]
+        };
+        groups.push(words(names, Context::Anywhere, false));
+    }
+    if !api.argument_hints.is_empty() {
+        // The extractor compares hint and arguments with whitespace removed.
+        let hints = api
+            .argument_hints
+            .iter()
+            .map(|h| h.split_whitespace().collect::<String>());
+        groups.push(words(hints, Context::AnyCase, false));
     }
     groups
 }
@@ -369,5 +598,74 @@ mod tests {
         let js = Language::Javascript;
         assert!(!prefilter.is_relevant(js, b"const audio = new Audio(src);\n"));
         assert!(prefilter.is_relevant(js, b"navigator.webkitGetUserMedia({ audio: true }, ok)\n"));
+    }
+
+    #[test]
+    fn swift_and_objc_modules_count_only_where_imported() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let prefilter = catalog.prefilter();
+        let swift = Language::Swift;
+        assert!(prefilter.is_relevant(swift, b"@_exported import Segment\n"));
+        assert!(prefilter.is_relevant(swift, b"import class Segment.Analytics\n"));
+        // A module name elsewhere is a word like any other.
+        assert!(!prefilter.is_relevant(swift, b"let s = Segment(start: 0, end: 3)\n"));
+        let objc = Language::Objc;
+        assert!(prefilter.is_relevant(objc, b"#import <Adjust/Adjust.h>\n"));
+        assert!(prefilter.is_relevant(objc, b"@import Adjust;\n"));
+        assert!(!prefilter.is_relevant(objc, b"[self.branch setTitle:@\"Branch\"];\n"));
+    }
+
+    #[test]
+    fn a_receiver_inside_its_own_method_name_is_no_receiver() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let prefilter = catalog.prefilter();
+        let dart = Language::Dart;
+        // `Location` only inside `getLocation`: the call has no location receiver.
+        assert!(!prefilter.is_relevant(dart, b"final p = await repo.getLocation();\n"));
+        assert!(prefilter.is_relevant(dart, b"final p = await location.getLocation();\n"));
+        assert!(prefilter.is_relevant(dart, b"final l = Location();\nawait l.getLocation();\n"));
+    }
+
+    #[test]
+    fn an_api_with_argument_hints_needs_one_in_any_case() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let prefilter = catalog.prefilter();
+        let js = Language::Javascript;
+        let camera = b"request(PERMISSIONS.IOS.CAMERA).then(go);\n";
+        assert!(!prefilter.is_relevant(js, camera));
+        let location = b"request(PERMISSIONS.IOS.LOCATION_WHEN_IN_USE).then(go);\n";
+        assert!(prefilter.is_relevant(js, location));
+        let kotlin = Language::Kotlin;
+        let media = b"contentResolver.query(MediaStore.Images.Media.EXTERNAL_CONTENT_URI, p, null, null, null)\n";
+        assert!(!prefilter.is_relevant(kotlin, media));
+        let contacts =
+            b"contentResolver.query(ContactsContract.Contacts.CONTENT_URI, p, null, null, null)\n";
+        assert!(prefilter.is_relevant(kotlin, contacts));
+        // The extractor lower-cases hints and arguments: so does the prefilter.
+        let swift = Language::Swift;
+        assert!(!prefilter.is_relevant(
+            swift,
+            b"try session.setCategory(.playback)\nlet recorded = true\n"
+        ));
+        assert!(prefilter.is_relevant(swift, b"try session.setCategory(.PlayAndRecord)\n"));
+    }
+
+    #[test]
+    fn imports_are_told_apart_from_other_mentions() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let prefilter = catalog.prefilter();
+        let kotlin = Language::Kotlin;
+        assert!(prefilter.imports_something(kotlin, b"import com.appsflyer.AppsFlyerLib\n"));
+        let qualified = b"val lib = com.appsflyer.AppsFlyerLib.getInstance()\n";
+        assert!(prefilter.is_relevant(kotlin, qualified));
+        assert!(!prefilter.imports_something(kotlin, qualified));
+        let js = Language::Javascript;
+        let multi_line = b"import {\n  getCurrentPositionAsync,\n} from 'expo-location';\n";
+        assert!(prefilter.imports_something(js, multi_line));
+        assert!(prefilter.imports_something(js, b"const m = require('mixpanel-browser');\n"));
+        // A capability call alone is no import.
+        let call = b"navigator.geolocation.getCurrentPosition(ok)\n";
+        assert!(prefilter.is_relevant(js, call));
+        assert!(!prefilter.imports_something(js, call));
     }
 }
